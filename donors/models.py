@@ -1,0 +1,85 @@
+"""The parties to a donation: who gives and who receives."""
+
+from django.db import models
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+class Party(models.Model):
+    """Fields and behaviour shared by donors and recipients."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Short name used in this party's web address and in export filters, "
+        "e.g. jack-ma-foundation. Lower-case letters, digits and hyphens.",
+    )
+    country = CountryField(
+        db_index=True,
+        help_text="Where the party is based (EU for the European Union as a body).",
+    )
+    website = models.URLField(blank=True)
+    notes = models.TextField(
+        blank=True, help_text="Internal and public remarks, e.g. how the party was identified."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Donor(Party):
+    class Kind(models.TextChoices):
+        NATIONAL_GOVERNMENT = "national-government", "National government"
+        REGIONAL_GOVERNMENT = "regional-government", "Regional government"
+        COMPANY = "company", "Company"
+        FOUNDATION = "foundation", "Foundation"
+        NGO = "ngo", "NGO or charity"
+        MULTILATERAL = "multilateral", "Multilateral body"
+        INDIVIDUAL = "individual", "Individual"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(
+        max_length=32,
+        choices=Kind,
+        db_index=True,
+        help_text="What sort of body gives. A state-owned company is a company; a group "
+        "of governments acting together (e.g. EU member states) is a national government.",
+    )
+
+    class Meta(Party.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("donor-detail", args=[self.slug])
+
+
+class Recipient(Party):
+    class Kind(models.TextChoices):
+        NATIONAL_GOVERNMENT = "national-government", "National government"
+        REGIONAL_GOVERNMENT = "regional-government", "Regional or local government"
+        HOSPITAL = "hospital", "Hospital"
+        RED_CROSS = "red-cross", "Red Cross or Red Crescent"
+        NGO = "ngo", "NGO"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(
+        max_length=32,
+        choices=Kind,
+        db_index=True,
+        help_text="What sort of body receives. Use Other for an unnamed recipient the "
+        "source describes only by place.",
+    )
+    city = models.CharField(max_length=120, blank=True)
+
+    class Meta(Party.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("recipient-detail", args=[self.slug])

@@ -1,0 +1,412 @@
+"""Shipments of medical supplies, their itemised contents and their sources."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from donors.models import Donor, Recipient
+from shipments.currencies import CURRENCY_CHOICES
+
+
+class Unit(models.TextChoices):
+    PIECES = "pieces", "pieces"
+    PAIRS = "pairs", "pairs"
+    SETS = "sets", "sets"
+    KITS = "kits", "kits"
+    TESTS = "tests", "tests"
+    BOXES = "boxes", "boxes"
+    KG = "kg", "kilograms"
+
+
+class SupplyCategory(models.Model):
+    """A kind of supply; the list is reference data created by a migration."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="What belongs in this category.")
+    default_unit = models.CharField(max_length=16, choices=Unit, default=Unit.PIECES)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "supply categories"
+
+    def __str__(self):
+        return self.name
+
+
+class ShipmentQuerySet(models.QuerySet):
+    def published(self):
+        """The only shipments the public may see."""
+        return self.filter(is_published=True)
+
+
+reference_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]*$",
+    "Use capital letters, digits and hyphens only, e.g. 2020-CN-IT-001.",
+)
+
+
+class Shipment(models.Model):
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "Pledged"
+        DISPATCHED = "dispatched", "Dispatched"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Terms(models.TextChoices):
+        DONATION = "donation", "Donation"
+        SALE = "sale", "Sale"
+        LOAN = "loan", "Loan"
+        UNCLEAR = "unclear", "Unclear"
+
+    class TransportMode(models.TextChoices):
+        AIR = "air", "Air"
+        SEA = "sea", "Sea"
+        RAIL = "rail", "Rail"
+        ROAD = "road", "Road"
+        MULTIMODAL = "multimodal", "Several modes"
+
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[reference_validator],
+        help_text="A unique, human-readable code, e.g. 2020-CN-IT-001. It appears in the "
+        "shipment's web address, so it should not change once published.",
+    )
+    donors = models.ManyToManyField(
+        Donor,
+        related_name="shipments",
+        help_text="Everyone the source names as giving this shipment; a joint donation "
+        "is one shipment with several donors.",
+    )
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="shipments")
+    origin_country = CountryField(
+        help_text="Country the supplies came from. Left blank, it is the donors' country."
+    )
+    destination_country = CountryField(
+        help_text="Country the supplies went to. Left blank, it is the recipient's country."
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=Status,
+        default=Status.PLEDGED,
+        help_text="Pledged: announced or expected, not yet sent. Dispatched: sent or handed "
+        "over, arrival not confirmed. Delivered: the source says it arrived.",
+    )
+    announced_on = models.DateField(null=True, blank=True)
+    shipped_on = models.DateField(
+        null=True, blank=True, help_text="The day it was sent or handed over, if known."
+    )
+    arrived_on = models.DateField(null=True, blank=True)
+    transport_mode = models.CharField(max_length=16, choices=TransportMode, blank=True)
+    arrival_point = models.CharField(
+        max_length=200, blank=True, help_text="Airport, port or city, e.g. Liege Airport."
+    )
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Total weight in kilograms: 31 tonnes is 31000. Leave blank if not reported.",
+    )
+    terms = models.CharField(
+        max_length=16,
+        choices=Terms,
+        default=Terms.DONATION,
+        help_text="Whether it was given, sold or lent. Use Unclear when the source does not "
+        "say; some supplies reported as donations in 2020 were sales.",
+    )
+    declared_value = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The value as reported, in the currency below.",
+    )
+    currency = models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, blank=True, help_text="ISO 4217 code."
+    )
+    value_usd = models.DecimalField(
+        "value (USD)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The value in US dollars. For another currency, give the rate used.",
+    )
+    usd_rate = models.DecimalField(
+        "USD per unit of currency",
+        max_digits=18,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+        help_text="US dollars for one unit of the declared currency, e.g. 0.1429 for CNY.",
+    )
+    rate_date = models.DateField(null=True, blank=True)
+    rate_source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where the rate comes from, e.g. 'conversion given in the source'.",
+    )
+    pledge = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        limit_choices_to={"status": Status.PLEDGED},
+        help_text="The announced pledge this delivery is part of, so the two are never "
+        "added together.",
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="Public notes: how dates were resolved, cumulative figures that overlap "
+        "other shipments, anything a reader needs to weigh the figures.",
+    )
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        db_index=True,
+        help_text="Visible to the public and in exports. Publish only once the sources "
+        "have been checked.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-shipped_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True)
+                | Q(shipped_on__isnull=True)
+                | Q(arrived_on__gte=F("shipped_on")),
+                name="shipment_arrival_not_before_shipping",
+                violation_error_message="The arrival date cannot be before the shipping date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin_country=F("destination_country")),
+                name="shipment_crosses_a_border",
+                violation_error_message="Origin and destination must be different countries.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
+                name="shipment_value_usd_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_value__isnull=True) | Q(declared_value__gte=0),
+                name="shipment_declared_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0),
+                name="shipment_weight_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_rate__isnull=True) | Q(usd_rate__gt=0),
+                name="shipment_usd_rate_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="shipment_status_idx"),
+            models.Index(fields=["shipped_on"], name="shipment_shipped_on_idx"),
+            models.Index(fields=["origin_country"], name="shipment_origin_idx"),
+            models.Index(fields=["destination_country"], name="shipment_destination_idx"),
+        ]
+        permissions = [("publish_shipment", "Can publish and unpublish shipments")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("shipment-detail", args=[self.reference])
+
+    @staticmethod
+    def countries_from_parties(donors, recipient):
+        """The (origin, destination) the parties imply; origin only if the donors agree."""
+        donor_countries = {donor.country.code for donor in donors}
+        origin = donor_countries.pop() if len(donor_countries) == 1 else ""
+        return origin, recipient.country.code if recipient else ""
+
+    def clean(self):
+        errors = {}
+        if self.declared_value is not None and not self.currency:
+            errors["currency"] = "Give the currency of the declared value."
+        if self.currency and self.declared_value is None:
+            errors["declared_value"] = "Give the value in that currency, or clear the currency."
+        if self.currency == "USD":
+            if self.value_usd is None:
+                self.value_usd = self.declared_value
+            if self.usd_rate is None:
+                self.usd_rate = Decimal(1)
+        elif self.value_usd is not None and self.usd_rate is None:
+            errors["usd_rate"] = (
+                "A USD value needs the exchange rate behind it (and where it comes from)."
+            )
+        if self.usd_rate is not None and self.currency not in ("", "USD") and not self.rate_source:
+            errors["rate_source"] = "Say where the exchange rate comes from."
+        if self.pk is not None and self.pledge_id == self.pk:
+            errors["pledge"] = "A shipment cannot be part of itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ShipmentItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(shipment__is_published=True)
+
+    def totals_by_category(self):
+        """Quantities per category, unit and status; never adding unknowns as zero.
+
+        Cancelled shipments are left out. Pledged and delivered quantities are
+        separate rows, so a reader never sees them added together.
+        """
+        return (
+            self.exclude(shipment__status=Shipment.Status.CANCELLED)
+            .values(
+                "category__slug",
+                "category__name",
+                "category__sort_order",
+                "unit",
+                "shipment__status",
+            )
+            .annotate(
+                total_quantity=Sum("quantity"),
+                lines=Count("id"),
+                unknown_lines=Count("id", filter=Q(quantity__isnull=True)),
+                shipments=Count("shipment", distinct=True),
+            )
+            .order_by("category__sort_order", "unit", "shipment__status")
+        )
+
+
+class ShipmentItem(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items")
+    category = models.ForeignKey(SupplyCategory, on_delete=models.PROTECT, related_name="items")
+    description = models.CharField(
+        max_length=200, help_text="As the source words it, e.g. 'N95 respirator masks'."
+    )
+    quantity = models.BigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Leave blank when the source gives no number, and say why in the note.",
+    )
+    is_estimate = models.BooleanField(
+        "estimate",
+        default=False,
+        help_text="The source gives an approximate figure, e.g. 'over 2 million'.",
+    )
+    quantity_note = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The source's own words for a vague amount, e.g. 'dozens'.",
+    )
+    unit = models.CharField(max_length=16, choices=Unit, default=Unit.PIECES)
+    value_usd = models.DecimalField(
+        "value (USD)",
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order of the line on the shipment."
+    )
+
+    objects = ShipmentItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shipment", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="item_quantity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
+                name="item_value_usd_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "shipment"], name="item_category_shipment_idx")]
+
+    def __str__(self):
+        amount = self.quantity_note if self.quantity is None else f"{self.quantity:,}"
+        return f"{amount or 'unknown quantity'} {self.get_unit_display()} of {self.description}"
+
+    def clean(self):
+        if self.quantity is None and not self.quantity_note:
+            raise ValidationError(
+                {
+                    "quantity_note": "Without a quantity, say what the source says ('dozens', "
+                    "'not given')."
+                }
+            )
+
+
+class Source(models.Model):
+    """Where a shipment's facts come from; every public shipment cites one."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(
+        max_length=300,
+        help_text="The headline. Where the report has none, describe it, e.g. "
+        "'Untitled news report on Chinese donations to Italy and Belgium'.",
+    )
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Leave blank if unknown; never guess."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Only a known address.")
+    excerpt = models.TextField(
+        blank=True, help_text="The passage that supports this shipment's figures."
+    )
+    notes = models.TextField(
+        blank=True, help_text="How the date or publisher was established, if not printed."
+    )
+
+    class Meta:
+        ordering = ["shipment", "published_on", "id"]
+
+    def __str__(self):
+        return self.citation
+
+    @property
+    def citation(self):
+        parts = [self.title]
+        if self.publisher:
+            parts.append(self.publisher)
+        if self.published_on:
+            parts.append(self.published_on.isoformat())
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)

@@ -1,0 +1,72 @@
+"""Test data factories. Shipments are published unless a test says otherwise."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from donors.models import Donor, Recipient
+from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+
+
+class DonorFactory(DjangoModelFactory):
+    class Meta:
+        model = Donor
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Donor {n}")
+    slug = factory.Sequence(lambda n: f"donor-{n}")
+    kind = Donor.Kind.FOUNDATION
+    country = "CN"
+
+
+class RecipientFactory(DjangoModelFactory):
+    class Meta:
+        model = Recipient
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Recipient {n}")
+    slug = factory.Sequence(lambda n: f"recipient-{n}")
+    kind = Recipient.Kind.HOSPITAL
+    country = "IT"
+
+
+class ShipmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Shipment
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"TEST-{n:05d}")
+    recipient = factory.SubFactory(RecipientFactory)
+    origin_country = "CN"
+    destination_country = factory.LazyAttribute(lambda shipment: shipment.recipient.country.code)
+    status = Shipment.Status.DELIVERED
+    is_published = True
+
+    @factory.post_generation
+    def donors(self, create, extracted, **kwargs):
+        if create:
+            self.donors.set(extracted if extracted is not None else [DonorFactory()])
+
+
+def category(slug):
+    """The reference category created by the data migration."""
+    return SupplyCategory.objects.get(slug=slug)
+
+
+class ShipmentItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ShipmentItem
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    category = factory.LazyFunction(lambda: category("masks"))
+    description = "Surgical masks"
+    quantity = 1000
+    unit = "pieces"
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    shipment = factory.SubFactory(ShipmentFactory)
+    title = factory.Sequence(lambda n: f"Report {n}")
+    publisher = "Test Gazette"

@@ -1,0 +1,92 @@
+"""Settings read from the environment fail loudly and name the variable at fault."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from aidtracker.env import check_secret_key, parse_bool, parse_int, parse_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("True", True), ("1", True), (" yes ", True), ("on", True), ("false", False), ("0", False)],
+)
+def test_booleans_in_common_spellings(raw, expected):
+    assert parse_bool("DJANGO_DEBUG", raw) is expected
+
+
+def test_malformed_boolean_names_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG='yes please'"):
+        parse_bool("DJANGO_DEBUG", "yes please")
+
+
+def test_malformed_number_names_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_HSTS_SECONDS"):
+        parse_int("DJANGO_HSTS_SECONDS", "a year")
+
+
+def test_host_list_ignores_blanks():
+    assert parse_list(" aid.example.org, ,www.aid.example.org ") == [
+        "aid.example.org",
+        "www.aid.example.org",
+    ]
+
+
+def test_production_refuses_a_missing_secret_key():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        check_secret_key("", debug=False)
+
+
+@pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 60])
+def test_production_refuses_a_weak_secret_key(key):
+    with pytest.raises(ImproperlyConfigured, match="too weak"):
+        check_secret_key(key, debug=False)
+
+
+def test_debug_has_a_development_key():
+    assert check_secret_key("", debug=True).startswith("django-insecure")
+
+
+def run_check(**env):
+    """Start the real settings in a fresh process, as a deployment would."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "aidtracker.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_start_up_stops_on_a_malformed_debug_flag():
+    result = run_check(DJANGO_DEBUG="yes please")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='yes please' is not a boolean" in result.stderr
+
+
+def test_start_up_stops_without_a_secret_key_in_production():
+    result = run_check(DJANGO_DEBUG="False", DJANGO_ALLOWED_HOSTS="aid.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_start_up_stops_without_allowed_hosts_in_production():
+    result = run_check(DJANGO_DEBUG="False", DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_a_real_key_and_hosts():
+    result = run_check(
+        DJANGO_DEBUG="False", DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="aid.example.org"
+    )
+    assert result.returncode == 0, result.stderr
