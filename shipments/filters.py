@@ -1,0 +1,225 @@
+"""The one FilterSet behind the public list, both CSVs and the JSON.
+
+Every renderer validates first: an invalid value is answered with a 400
+naming the parameter, never ignored, so a selection is never silently
+broader than what was asked for.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import validate_slug
+from django.db.models import Exists, F, OuterRef, Q
+from django_countries import countries
+
+from donors.models import Donor
+from shipments.models import Shipment, ShipmentItem, SupplyCategory
+
+# Parameters the renderers read themselves rather than through a filter.
+PAGE_PARAM = "page"
+RENDERING_PARAMS = {PAGE_PARAM, "bom"}
+
+MAX_VALUES = 50
+MAX_SEARCH_LENGTH = 200
+
+# The public sort keys and the columns behind them. Unknown values sort last
+# in both directions, on every database, so exports are byte-identical.
+SORTS = {
+    "reference": "reference",
+    "status": "status",
+    "announced_on": "announced_on",
+    "shipped_on": "shipped_on",
+    "arrived_on": "arrived_on",
+    "recipient": "recipient__name",
+    "recipient_country": "recipient__country",
+    "origin_country": "origin_country",
+    "weight_kg": "weight_kg",
+    "value_usd": "value_usd",
+}
+DEFAULT_SORT = "-shipped_on"
+
+
+class MultipleValueField(forms.MultipleChoiceField):
+    """Repeated parameters (`?status=a&status=b`) or comma-separated ones (`?status=a,b`)."""
+
+    def __init__(self, *args, normalise=str.strip, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        values = []
+        for raw in super().to_python(value):
+            values.extend(self.normalise(part) for part in raw.split(",") if part.strip())
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(f"Give at most {MAX_VALUES} values.")
+        return values
+
+
+class SlugListField(MultipleValueField):
+    """Several slugs; any well-formed slug is accepted (an unknown one matches nothing)."""
+
+    def valid_value(self, value):
+        try:
+            validate_slug(value)
+        except forms.ValidationError:
+            return False
+        return len(value) <= 200
+
+
+class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+    field_class = MultipleValueField
+
+
+class SlugListFilter(django_filters.MultipleChoiceFilter):
+    field_class = SlugListField
+
+
+def country_choices():
+    return [(code, name) for code, name in countries]
+
+
+def upper_code(value):
+    return value.strip().upper()
+
+
+def lower_slug(value):
+    return value.strip().lower()
+
+
+def category_choices():
+    return SupplyCategory.objects.values_list("slug", "name")
+
+
+class StrictDateField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-03-18."}
+
+
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
+
+
+class ShipmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=MAX_SEARCH_LENGTH,
+        help_text="Reference, party, supply description or notes.",
+    )
+    donor_country = MultipleValueFilter(
+        method="filter_donor_country",
+        label="Donor country",
+        choices=country_choices,
+        normalise=upper_code,
+    )
+    recipient_country = MultipleValueFilter(
+        field_name="recipient__country",
+        label="Recipient country",
+        choices=country_choices,
+        normalise=upper_code,
+        distinct=False,
+    )
+    donor = SlugListFilter(method="filter_donor", label="Donor", normalise=lower_slug)
+    recipient = SlugListFilter(
+        field_name="recipient__slug", label="Recipient", normalise=lower_slug, distinct=False
+    )
+    donor_kind = MultipleValueFilter(
+        method="filter_donor_kind", label="Donor kind", choices=Donor.Kind.choices
+    )
+    category = MultipleValueFilter(
+        method="filter_category",
+        label="Category",
+        choices=category_choices,
+        normalise=lower_slug,
+    )
+    status = MultipleValueFilter(
+        field_name="status",
+        label="Status",
+        choices=Shipment.Status.choices,
+        normalise=lower_slug,
+        distinct=False,
+    )
+    shipped_after = StrictDateFilter(
+        field_name="shipped_on", lookup_expr="gte", label="Shipped on or after"
+    )
+    shipped_before = StrictDateFilter(
+        field_name="shipped_on", lookup_expr="lte", label="Shipped on or before"
+    )
+    sort = django_filters.ChoiceFilter(
+        method="sort_by",
+        label="Sort by",
+        choices=[(key, key) for name in SORTS for key in (name, f"-{name}")],
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Shipment
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Shipment.objects.published()
+        super().__init__(data, queryset, **kwargs)
+
+    def unknown_parameters(self):
+        """Names in the query string that no filter or renderer reads, e.g. typos."""
+        if self.data is None:
+            return []
+        known = set(self.filters) | RENDERING_PARAMS
+        return sorted(name for name in self.data if name not in known)
+
+    def filter_queryset(self, queryset):
+        # Applying an invalid filterset would drop the invalid filters and
+        # silently return more than was asked for.
+        if self.is_bound and not self.is_valid():
+            raise ValueError("Invalid filters are answered with a 400, never applied.")
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.sort_by(queryset, "sort", DEFAULT_SORT)
+        return queryset
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        value = value.strip()
+        donors = Shipment.donors.through.objects.filter(
+            shipment=OuterRef("pk"), donor__name__icontains=value
+        )
+        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), description__icontains=value)
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(recipient__name__icontains=value)
+            | Q(notes__icontains=value)
+            | Q(arrival_point__icontains=value)
+            | Exists(donors)
+            | Exists(items)
+        )
+
+    def _with_donor(self, queryset, **lookup):
+        donors = Shipment.donors.through.objects.filter(shipment=OuterRef("pk"), **lookup)
+        return queryset.filter(Exists(donors))
+
+    def filter_donor_country(self, queryset, name, value):
+        return self._with_donor(queryset, donor__country__in=value) if value else queryset
+
+    def filter_donor(self, queryset, name, value):
+        return self._with_donor(queryset, donor__slug__in=value) if value else queryset
+
+    def filter_donor_kind(self, queryset, name, value):
+        return self._with_donor(queryset, donor__kind__in=value) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        if not value:
+            return queryset
+        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category__slug__in=value)
+        return queryset.filter(Exists(items))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*sort_expressions(value or DEFAULT_SORT))
+
+
+def sort_expressions(key):
+    """ORDER BY for a public sort key: the column, unknowns last, then the primary key."""
+    descending = key.startswith("-")
+    column = F(SORTS[key.lstrip("-")])
+    ordered = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return [ordered, F("pk").desc() if descending else F("pk").asc()]

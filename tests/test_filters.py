@@ -1,0 +1,176 @@
+"""The one FilterSet: every public parameter alone and combined, and bad input."""
+
+from datetime import date
+
+import pytest
+from django.http import QueryDict
+
+from shipments.filters import ShipmentFilter
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    category,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def refs(query):
+    filterset = ShipmentFilter(QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    return [shipment.reference for shipment in filterset.qs]
+
+
+def errors(query):
+    filterset = ShipmentFilter(QueryDict(query))
+    assert not filterset.is_valid()
+    return filterset.errors
+
+
+@pytest.fixture
+def world():
+    """Three published shipments and a draft, with distinct parties and supplies."""
+    jack_ma = DonorFactory(slug="jack-ma", name="Jack Ma Foundation", country="CN")
+    zhejiang = DonorFactory(
+        slug="zhejiang", name="Zhejiang", country="CN", kind="regional-government"
+    )
+    france = DonorFactory(
+        slug="france", name="French government", country="FR", kind="national-government"
+    )
+    belgium = RecipientFactory(slug="belgium", name="Belgian hospitals", country="BE")
+    italy = RecipientFactory(slug="lombardy", name="Lombardy", country="IT")
+    china = RecipientFactory(slug="wuhan", name="Wuhan hospitals", country="CN")
+    be = ShipmentFactory(
+        reference="BE-1",
+        recipient=belgium,
+        donors=[jack_ma],
+        shipped_on=date(2020, 3, 16),
+        status="delivered",
+        value_usd=10,
+    )
+    it = ShipmentFactory(
+        reference="IT-1",
+        recipient=italy,
+        donors=[jack_ma, zhejiang],
+        shipped_on=date(2020, 3, 14),
+        status="dispatched",
+        value_usd=30,
+        notes="Landed at Malpensa",
+    )
+    cn = ShipmentFactory(
+        reference="CN-1",
+        recipient=china,
+        donors=[france],
+        origin_country="FR",
+        shipped_on=None,
+        status="pledged",
+    )
+    draft = ShipmentFactory(
+        reference="DRAFT-1",
+        recipient=italy,
+        donors=[zhejiang],
+        is_published=False,
+        shipped_on=date(2020, 3, 15),
+    )
+    ShipmentItemFactory(shipment=be, category=category("masks"), description="Masks")
+    ShipmentItemFactory(shipment=it, category=category("ventilators"), description="Ventilators")
+    ShipmentItemFactory(shipment=it, category=category("masks"), description="N95 masks")
+    ShipmentItemFactory(shipment=cn, category=category("gloves"), description="Gloves")
+    ShipmentItemFactory(shipment=draft, category=category("gloves"), description="Gloves")
+
+
+def test_no_filter_lists_published_newest_first_unknown_dates_last(world):
+    assert refs("") == ["BE-1", "IT-1", "CN-1"]
+
+
+def test_search_matches_reference_parties_items_and_notes(world):
+    assert refs("q=be-1") == ["BE-1"]
+    assert refs("q=jack") == ["BE-1", "IT-1"]
+    assert refs("q=wuhan") == ["CN-1"]
+    assert refs("q=ventilator") == ["IT-1"]
+    assert refs("q=malpensa") == ["IT-1"]
+
+
+def test_search_never_finds_drafts(world):
+    assert refs("q=DRAFT-1") == []
+
+
+def test_countries_in_any_case_and_several_values(world):
+    assert refs("recipient_country=it") == ["IT-1"]
+    assert refs("recipient_country=IT&recipient_country=be") == ["BE-1", "IT-1"]
+    assert refs("recipient_country=IT,BE") == ["BE-1", "IT-1"]
+    assert refs("donor_country=fr") == ["CN-1"]
+
+
+def test_eu_is_a_valid_country(world):
+    assert refs("donor_country=EU") == []
+
+
+def test_parties_by_slug(world):
+    assert refs("donor=zhejiang") == ["IT-1"]
+    assert refs("donor=zhejiang&donor=france") == ["IT-1", "CN-1"]
+    assert refs("recipient=belgium") == ["BE-1"]
+    assert refs("donor=no-such-donor") == []
+
+
+def test_donor_kind(world):
+    assert refs("donor_kind=national-government") == ["CN-1"]
+
+
+def test_category_keeps_shipments_holding_an_item_of_it(world):
+    assert refs("category=masks") == ["BE-1", "IT-1"]
+    assert refs("category=gloves&category=ventilators") == ["IT-1", "CN-1"]
+
+
+def test_status(world):
+    assert refs("status=pledged&status=dispatched") == ["IT-1", "CN-1"]
+
+
+def test_shipped_between_inclusive(world):
+    assert refs("shipped_after=2020-03-14&shipped_before=2020-03-14") == ["IT-1"]
+    assert refs("shipped_after=2020-03-15") == ["BE-1"]
+
+
+def test_combined_filters(world):
+    assert refs("donor_country=CN&category=masks&recipient_country=IT") == ["IT-1"]
+    assert refs("q=jack&status=delivered&shipped_before=2020-03-31") == ["BE-1"]
+
+
+def test_sort_ascending_descending_unknowns_last(world):
+    assert refs("sort=value_usd") == ["BE-1", "IT-1", "CN-1"]
+    assert refs("sort=-value_usd") == ["IT-1", "BE-1", "CN-1"]
+    assert refs("sort=shipped_on") == ["IT-1", "BE-1", "CN-1"]
+    assert refs("sort=reference") == ["BE-1", "CN-1", "IT-1"]
+    assert refs("sort=-recipient_country") == ["IT-1", "CN-1", "BE-1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("recipient_country=XX", "recipient_country"),
+        ("donor_country=Italy", "donor_country"),
+        ("status=lost", "status"),
+        ("category=spaceships", "category"),
+        ("donor_kind=alien", "donor_kind"),
+        ("shipped_after=18/03/2020", "shipped_after"),
+        ("shipped_before=2020-02-30", "shipped_before"),
+        ("sort=password", "sort"),
+        ("donor=<script>", "donor"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_invalid_values_are_errors_naming_the_parameter(world, query, parameter):
+    assert parameter in errors(query)
+
+
+def test_an_invalid_filterset_refuses_to_filter(world):
+    filterset = ShipmentFilter(QueryDict("status=lost"))
+    with pytest.raises(ValueError, match="400"):
+        filterset.qs  # noqa: B018
+
+
+def test_unknown_parameters_are_named(world):
+    filterset = ShipmentFilter(QueryDict("recipient_contry=IT&page=2&bom=1&status=pledged"))
+    assert filterset.unknown_parameters() == ["recipient_contry"]
