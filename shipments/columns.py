@@ -1,0 +1,354 @@
+"""The one definition of the export columns.
+
+Each column says what it means (shown on /about/data/), what kind of value it
+holds, how to read it from model instances (the ORM path) and how to compute
+it in SQL (PostgreSQL's COPY path). Both paths render every kind the same
+way, so the two give byte-identical files for the same data.
+
+SQL expressions use these aliases: `s` the shipment, `r` its recipient,
+`i` the item and `c` its category (items export only), `da` the donors
+aggregated per shipment, `sa` the sources aggregated per shipment, `p` the
+pledge, `rc` the recipient's country name.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django_countries import countries
+
+TEXT = "text"
+NUMBER = "number"
+DATE = "date"
+BOOLEAN = "boolean"
+URL = "url"
+
+LIST_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    description: str
+    get: Callable[[Any], Any]
+    sql: str
+
+
+def sorted_donors(shipment):
+    """Donors in a stable order: by name in code-point order (SQL: COLLATE "C"), then id."""
+    return sorted(shipment.donors.all(), key=lambda donor: (donor.name, donor.pk))
+
+
+def joined(values):
+    return LIST_SEPARATOR.join(values) or None
+
+
+# Columns that describe a shipment, read from a Shipment instance, by name.
+_SHIPMENT = {
+    column.name: column
+    for column in [
+        Column(
+            "status",
+            TEXT,
+            "pledged, dispatched, delivered or cancelled.",
+            lambda s: s.status,
+            "s.status",
+        ),
+        Column(
+            "donors",
+            TEXT,
+            "Names of every donor, joined with '; ' in name order.",
+            lambda s: joined(d.name for d in sorted_donors(s)),
+            "da.names",
+        ),
+        Column(
+            "donor_countries",
+            TEXT,
+            "ISO 3166-1 alpha-2 code of each donor's country (EU for the European Union), "
+            "in the same order as donors.",
+            lambda s: joined(d.country.code for d in sorted_donors(s)),
+            "da.countries",
+        ),
+        Column("recipient", TEXT, "Name of the recipient.", lambda s: s.recipient.name, "r.name"),
+        Column(
+            "recipient_country",
+            TEXT,
+            "ISO alpha-2 code of the recipient's country.",
+            lambda s: s.recipient.country.code,
+            "r.country",
+        ),
+        Column(
+            "announced_on",
+            DATE,
+            "Day the shipment was announced (YYYY-MM-DD).",
+            lambda s: s.announced_on,
+            "s.announced_on",
+        ),
+        Column(
+            "shipped_on",
+            DATE,
+            "Day it was sent or handed over (YYYY-MM-DD).",
+            lambda s: s.shipped_on,
+            "s.shipped_on",
+        ),
+        Column(
+            "arrived_on",
+            DATE,
+            "Day it arrived (YYYY-MM-DD).",
+            lambda s: s.arrived_on,
+            "s.arrived_on",
+        ),
+        Column(
+            "weight_kg", NUMBER, "Total weight in kilograms.", lambda s: s.weight_kg, "s.weight_kg"
+        ),
+        Column(
+            "value_usd",
+            NUMBER,
+            "Value in US dollars, converted at usd_rate.",
+            lambda s: s.value_usd,
+            "s.value_usd",
+        ),
+        Column(
+            "url", URL, "The shipment's page on this site.", lambda s: s.reference, "s.reference"
+        ),
+        Column(
+            "sources",
+            TEXT,
+            "Citations of the reports the facts come from (title, publisher, date, address "
+            "when known), joined with '; '.",
+            lambda s: joined(
+                source.citation for source in sorted(s.sources.all(), key=lambda x: x.pk)
+            ),
+            "sa.citations",
+        ),
+        Column(
+            "donor_kinds",
+            TEXT,
+            "Kind of each donor, in the same order as donors.",
+            lambda s: joined(d.kind for d in sorted_donors(s)),
+            "da.kinds",
+        ),
+        Column(
+            "recipient_kind", TEXT, "Kind of the recipient.", lambda s: s.recipient.kind, "r.kind"
+        ),
+        Column(
+            "recipient_country_name",
+            TEXT,
+            "English name of the recipient's country.",
+            lambda s: s.recipient.country.name,
+            "rc.name",
+        ),
+        Column(
+            "origin_country",
+            TEXT,
+            "ISO alpha-2 code of the country the supplies left.",
+            lambda s: s.origin_country.code,
+            "s.origin_country",
+        ),
+        Column(
+            "destination_country",
+            TEXT,
+            "ISO alpha-2 code of the country they went to.",
+            lambda s: s.destination_country.code,
+            "s.destination_country",
+        ),
+        Column("terms", TEXT, "donation, sale, loan or unclear.", lambda s: s.terms, "s.terms"),
+        Column(
+            "transport_mode",
+            TEXT,
+            "air, sea, rail, road or multimodal.",
+            lambda s: s.transport_mode,
+            "s.transport_mode",
+        ),
+        Column(
+            "arrival_point",
+            TEXT,
+            "Airport, port or city of arrival.",
+            lambda s: s.arrival_point,
+            "s.arrival_point",
+        ),
+    ]
+}
+
+
+_SHIPMENT_EXTRA = [
+    Column(
+        "declared_value",
+        NUMBER,
+        "Value as reported, in currency.",
+        lambda s: s.declared_value,
+        "s.declared_value",
+    ),
+    Column(
+        "currency", TEXT, "ISO 4217 code of declared_value.", lambda s: s.currency, "s.currency"
+    ),
+    Column(
+        "usd_rate",
+        NUMBER,
+        "US dollars per unit of currency used for value_usd.",
+        lambda s: s.usd_rate,
+        "s.usd_rate",
+    ),
+    Column("rate_date", DATE, "Date of the exchange rate.", lambda s: s.rate_date, "s.rate_date"),
+    Column(
+        "rate_source",
+        TEXT,
+        "Where the exchange rate comes from.",
+        lambda s: s.rate_source,
+        "s.rate_source",
+    ),
+    Column(
+        "pledge_reference",
+        TEXT,
+        "Reference of the pledge this delivery is part of; never add the two together.",
+        lambda s: s.pledge.reference if s.pledge_id and s.pledge.is_published else None,
+        "CASE WHEN p.is_published THEN p.reference END",
+    ),
+    Column(
+        "notes",
+        TEXT,
+        "How dates were resolved, overlaps, caveats.",
+        lambda s: s.notes,
+        "s.notes",
+    ),
+]
+
+
+def _on_shipment(column):
+    """The same column read through an item's shipment."""
+    get = column.get
+    return Column(
+        column.name, column.kind, column.description, lambda item: get(item.shipment), column.sql
+    )
+
+
+SHIPMENT_COLUMNS = [
+    Column(
+        "reference", TEXT, "Unique reference of the shipment.", lambda s: s.reference, "s.reference"
+    ),
+    *[
+        _SHIPMENT[name]
+        for name in [
+            "status",
+            "donors",
+            "donor_countries",
+            "recipient",
+            "recipient_country",
+            "announced_on",
+            "shipped_on",
+            "arrived_on",
+            "weight_kg",
+            "value_usd",
+            "url",
+            "sources",
+            "donor_kinds",
+            "recipient_kind",
+            "recipient_country_name",
+            "origin_country",
+            "destination_country",
+            "terms",
+            "transport_mode",
+            "arrival_point",
+        ]
+    ],
+    *_SHIPMENT_EXTRA,
+]
+
+ITEM_COLUMNS = [
+    Column(
+        "shipment_reference",
+        TEXT,
+        "Reference of the shipment the line belongs to.",
+        lambda item: item.shipment.reference,
+        "s.reference",
+    ),
+    *[
+        _on_shipment(_SHIPMENT[name])
+        for name in [
+            "status",
+            "donors",
+            "donor_countries",
+            "recipient",
+            "recipient_country",
+            "shipped_on",
+        ]
+    ],
+    Column(
+        "category",
+        TEXT,
+        "Slug of the supply category (see the categories below).",
+        lambda item: item.category.slug,
+        "c.slug",
+    ),
+    Column(
+        "description",
+        TEXT,
+        "The supply as the source words it.",
+        lambda item: item.description,
+        "i.description",
+    ),
+    Column(
+        "quantity",
+        NUMBER,
+        "How many units; empty when the source gives no number.",
+        lambda item: item.quantity,
+        "i.quantity",
+    ),
+    Column(
+        "quantity_note",
+        TEXT,
+        "The source's words for a vague or approximate amount, e.g. 'dozens'.",
+        lambda item: item.quantity_note,
+        "i.quantity_note",
+    ),
+    Column(
+        "unit",
+        TEXT,
+        "Unit of quantity: pieces, pairs, sets, kits, tests, boxes or kg.",
+        lambda item: item.unit,
+        "i.unit",
+    ),
+    _on_shipment(_SHIPMENT["url"]),
+    Column(
+        "quantity_is_estimate",
+        BOOLEAN,
+        "true when the source gives an approximate figure, e.g. 'over 2 million'.",
+        lambda item: item.is_estimate,
+        "i.is_estimate",
+    ),
+    Column(
+        "item_value_usd",
+        NUMBER,
+        "Value of this line in US dollars, when reported.",
+        lambda item: item.value_usd,
+        "i.value_usd",
+    ),
+    Column(
+        "category_name",
+        TEXT,
+        "Name of the supply category.",
+        lambda item: item.category.name,
+        "c.name",
+    ),
+    *[
+        _on_shipment(_SHIPMENT[name])
+        for name in [
+            "donor_kinds",
+            "recipient_kind",
+            "recipient_country_name",
+            "origin_country",
+            "destination_country",
+            "announced_on",
+            "arrived_on",
+            "terms",
+            "transport_mode",
+            "arrival_point",
+        ]
+    ],
+]
+
+
+def country_names():
+    """(code, English name) for every country code a party may have, EU included."""
+    return list(countries)
