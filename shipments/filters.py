@@ -216,10 +216,23 @@ class ShipmentFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_expressions(value or DEFAULT_SORT))
 
+    def sort_key(self):
+        """The validated sort key in use, e.g. `-shipped_on`."""
+        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
 
-def sort_expressions(key):
-    """ORDER BY for a public sort key: the column, unknowns last, then the primary key."""
+    def category_slugs(self):
+        """The validated `category` values; exports of items keep only these lines."""
+        return self.form.cleaned_data.get("category") or []
+
+
+def sort_expressions(key, prefix=""):
+    """ORDER BY for a public sort key: the column, unknowns last, then the primary key.
+
+    `prefix` reaches the shipment through a relation, e.g. `shipment__` from an item.
+    """
     descending = key.startswith("-")
-    column = F(SORTS[key.lstrip("-")])
-    ordered = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-    return [ordered, F("pk").desc() if descending else F("pk").asc()]
+    column = F(prefix + SORTS[key.lstrip("-")])
+    primary_key = F(prefix + "id")
+    if descending:
+        return [column.desc(nulls_last=True), primary_key.desc()]
+    return [column.asc(nulls_last=True), primary_key.asc()]

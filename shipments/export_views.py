@@ -1,0 +1,131 @@
+"""The download endpoints: /shipments.csv, /items.csv and /shipments.json.
+
+Validation comes first: an unknown parameter or an invalid value is a 400
+with a plain-text reason naming the parameter, never a file that silently
+holds more than was asked for.
+"""
+
+import difflib
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from shipments.exports import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
+from shipments.filters import PAGE_PARAM, RENDERING_PARAMS, ShipmentFilter
+from shipments.models import ShipmentItem
+from shipments.serializers import shipment_json, totals_json
+
+JSON_PAGE_SIZE = 100
+
+
+def bad_request(lines):
+    text = "Bad request.\n\n" + "\n".join(lines) + "\n"
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
+def validate(request):
+    """(filterset, None) for a valid query string, else (None, a 400 response)."""
+    filterset = ShipmentFilter(request.GET)
+    problems = []
+    known = sorted(set(filterset.filters) | RENDERING_PARAMS)
+    for name in filterset.unknown_parameters():
+        hint = difflib.get_close_matches(name, known, n=1)
+        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        problems.append(f"{name}: unknown parameter.{suggestion}")
+    if request.GET.get("bom", "0") not in ("0", "1"):
+        problems.append("bom: use bom=1 for a byte-order mark (for Excel), or leave it out.")
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            problems.extend(f"{name}: {error}" for error in errors)
+    if problems:
+        problems.append("")
+        problems.append("Known parameters: " + ", ".join(known) + ".")
+        return None, bad_request(problems)
+    return filterset, None
+
+
+class StreamedExport:
+    """The response body: the header, then the rows. Closing it frees the database."""
+
+    def __init__(self, export, bom):
+        self.export = export
+        self.bom = bom
+
+    def __iter__(self):
+        yield (BOM if self.bom else b"") + header_line(self.export.columns).encode()
+        yield from self.export.lines()
+
+    def close(self):
+        self.export.close()
+
+
+def csv_download(request, export_class):
+    filterset, error = validate(request)
+    if error:
+        return error
+    export = export_class(filterset, base_url=request.build_absolute_uri("/shipments/"))
+    rows = export.count()
+    response = StreamingHttpResponse(
+        StreamedExport(export, bom=request.GET.get("bom") == "1"),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = export_filename(export.name, filterset, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Row-Count"] = str(rows)
+    return response
+
+
+@require_GET
+def shipments_csv(request):
+    return csv_download(request, ShipmentsExport)
+
+
+@require_GET
+def items_csv(request):
+    return csv_download(request, ItemsExport)
+
+
+@require_GET
+def shipments_json(request):
+    filterset, error = validate(request)
+    if error:
+        return error
+    shipments = filterset.qs.select_related("recipient", "pledge").prefetch_related(
+        "donors", "items__category", "sources"
+    )
+    paginator = Paginator(shipments, JSON_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get(PAGE_PARAM) or 1)
+    except PageNotAnInteger:
+        return bad_request([f"{PAGE_PARAM}: give a whole number of 1 or more."])
+    except EmptyPage:
+        return JsonResponse(
+            {
+                "error": f"There is no page {request.GET[PAGE_PARAM]}; "
+                f"the last page is {paginator.num_pages}."
+            },
+            status=404,
+        )
+    items = ShipmentItem.objects.published().filter(shipment__in=filterset.qs.order_by())
+    if filterset.category_slugs():
+        items = items.filter(category__slug__in=filterset.category_slugs())
+
+    def page_url(number):
+        query = request.GET.copy()
+        query[PAGE_PARAM] = number
+        return request.build_absolute_uri("?" + query.urlencode())
+
+    base_url = request.build_absolute_uri("/shipments/")
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "totals": totals_json(items.totals_by_category()),
+            "results": [shipment_json(shipment, base_url) for shipment in page],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,372 @@
+"""CSV and JSON renderings of the filtered list of shipments.
+
+Both CSVs stream in constant memory. On PostgreSQL the rows come from
+`COPY ... TO STDOUT` of the same validated query, formatted in SQL; on
+other databases from the ORM, formatted in Python. The two paths render
+every cell identically, so the same data gives byte-identical files.
+"""
+
+import contextlib
+import queue
+import re
+import threading
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from donors.models import Donor, Recipient
+from shipments import columns as cols
+from shipments.filters import sort_expressions
+from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+
+# Characters that make a spreadsheet read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_SPECIALS = re.compile(r'[,"\r\n]')
+BOM = "\ufeff".encode()
+CHUNK_BYTES = 64 * 1024
+ORM_CHUNK_ROWS = 2000
+IDLE_TIMEOUT_MS = 60_000
+
+
+# Rendering one cell -------------------------------------------------------
+
+
+def format_decimal(value):
+    """Plain notation, no trailing zeros: 31000.0 -> 31000, 0.14291670 -> 0.1429167."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def render_cell(kind, value, base_url):
+    """The text of one cell; empty for unknown. Mirrors `sql_cell`."""
+    if value is None or value == "":
+        return ""
+    if kind == cols.TEXT:
+        text = str(value)
+        return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    if kind == cols.NUMBER:
+        return format_decimal(value) if isinstance(value, Decimal) else str(int(value))
+    if kind == cols.DATE:
+        return value.isoformat()
+    if kind == cols.BOOLEAN:
+        return "true" if value else "false"
+    if kind == cols.URL:
+        return f"{base_url}{value}/"
+    raise ValueError(f"Unknown column kind {kind!r}")
+
+
+def quote(cell):
+    """CSV quoting exactly as PostgreSQL's COPY does it (and RFC 4180 allows)."""
+    if CSV_SPECIALS.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_line(cells):
+    return ",".join(quote(cell) for cell in cells) + "\n"
+
+
+def header_line(columns):
+    return csv_line(column.name for column in columns)
+
+
+def sql_cell(kind, expression):
+    """SQL rendering of one cell; mirrors `render_cell`. NULL is COPY's empty cell."""
+    if kind == cols.TEXT:
+        text = f"NULLIF(({expression})::text, '')"
+        triggers = ", ".join(["'='", "'+'", "'-'", "'@'", "E'\\t'", "E'\\r'", "E'\\n'"])
+        return f"CASE WHEN left({text}, 1) IN ({triggers}) THEN '''' || {text} ELSE {text} END"
+    if kind == cols.NUMBER:
+        return f"trim_scale(({expression})::numeric)::text"
+    if kind == cols.DATE:
+        return f"to_char({expression}, 'YYYY-MM-DD')"
+    if kind == cols.BOOLEAN:
+        return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' END"
+    if kind == cols.URL:
+        return f"%(base_url)s || ({expression}) || '/'"
+    raise ValueError(f"Unknown column kind {kind!r}")
+
+
+# One export: what is selected and how it is read -----------------------------
+
+
+class Export:
+    """A validated selection rendered as one of the two CSVs.
+
+    `count()` runs before the response starts (for X-Row-Count); `lines()`
+    then streams the rows, on PostgreSQL in the same REPEATABLE READ
+    snapshot as the count, so the header never disagrees with the body.
+    """
+
+    columns = ()
+
+    def __init__(self, filterset, base_url):
+        self.filterset = filterset
+        self.base_url = base_url
+        self.shipments = filterset.qs
+        self.alias = self.shipments.db
+        self.copy = None
+        if connections[self.alias].vendor == "postgresql":
+            self.copy = CopyStream(self.alias)
+
+    def count(self):
+        if self.copy:
+            return self.copy.count(*self.count_sql())
+        return self.orm_rows().count()
+
+    def lines(self):
+        """Byte chunks of the CSV body (without header)."""
+        if self.copy:
+            return self.copy.stream(*self.copy_sql(), base_url=self.base_url)
+        return self.orm_lines()
+
+    def close(self):
+        """Release the export's own connection, whether or not the body was read."""
+        if self.copy:
+            self.copy.close()
+
+    def orm_lines(self):
+        buffer = []
+        size = 0
+        for row in self.orm_rows().iterator(chunk_size=ORM_CHUNK_ROWS):
+            line = csv_line(
+                render_cell(column.kind, column.get(row), self.base_url) for column in self.columns
+            )
+            buffer.append(line)
+            size += len(line)
+            if size >= CHUNK_BYTES:
+                yield "".join(buffer).encode()
+                buffer, size = [], 0
+        if buffer:
+            yield "".join(buffer).encode()
+
+    # SQL shared by both CSVs on PostgreSQL.
+
+    def selection_sql(self):
+        """The filtered shipments' ids, numbered in the list's order."""
+        numbered = (
+            self.shipments.order_by()
+            .annotate(rn=Window(RowNumber(), order_by=sort_expressions(self.filterset.sort_key())))
+            .values_list("pk", "rn")
+        )
+        return numbered.query.sql_with_params()
+
+    def with_clause(self, extra=""):
+        selection, params = self.selection_sql()
+        through = Shipment.donors.through._meta.db_table
+        return (
+            f"""WITH sel (id, rn) AS MATERIALIZED ({selection}),
+            da AS (
+                SELECT sd.shipment_id,
+                    string_agg(d.name, '; ' ORDER BY d.name COLLATE "C", d.id) AS names,
+                    string_agg(d.country, '; ' ORDER BY d.name COLLATE "C", d.id) AS countries,
+                    string_agg(d.kind, '; ' ORDER BY d.name COLLATE "C", d.id) AS kinds
+                FROM {through} sd
+                JOIN {Donor._meta.db_table} d ON d.id = sd.donor_id
+                JOIN sel ON sel.id = sd.shipment_id
+                GROUP BY sd.shipment_id
+            ),
+            rc (code, name) AS (VALUES {", ".join(["(%s, %s)"] * len(cols.country_names()))})
+            {extra}""",
+            [*params, *[part for pair in cols.country_names() for part in pair]],
+        )
+
+    def select_list(self):
+        return ", ".join(sql_cell(column.kind, column.sql) for column in self.columns)
+
+    def shipment_joins(self):
+        return f"""
+            JOIN {Shipment._meta.db_table} s ON s.id = sel.id
+            JOIN {Recipient._meta.db_table} r ON r.id = s.recipient_id
+            LEFT JOIN da ON da.shipment_id = s.id
+            LEFT JOIN rc ON rc.code = r.country
+            LEFT JOIN {Shipment._meta.db_table} p ON p.id = s.pledge_id"""
+
+
+class ShipmentsExport(Export):
+    name = "shipments"
+    columns = cols.SHIPMENT_COLUMNS
+
+    def orm_rows(self):
+        return self.shipments.select_related("recipient", "pledge").prefetch_related(
+            "donors", "sources"
+        )
+
+    def count_sql(self):
+        selection, params = self.selection_sql()
+        return f"SELECT count(*) FROM ({selection}) AS sel (id, rn)", params
+
+    def copy_sql(self):
+        sources = f"""sa AS (
+            SELECT src.shipment_id,
+                string_agg(concat_ws(', ', src.title, NULLIF(src.publisher, ''),
+                    to_char(src.published_on, 'YYYY-MM-DD'), NULLIF(src.url, '')),
+                    '; ' ORDER BY src.id) AS citations
+            FROM {Source._meta.db_table} src JOIN sel ON sel.id = src.shipment_id
+            GROUP BY src.shipment_id
+        )"""
+        with_clause, params = self.with_clause(extra=", " + sources)
+        sql = f"""{with_clause}
+            SELECT {self.select_list()} FROM sel {self.shipment_joins()}
+            LEFT JOIN sa ON sa.shipment_id = s.id
+            ORDER BY sel.rn"""
+        return sql, params
+
+
+class ItemsExport(Export):
+    name = "items"
+    columns = cols.ITEM_COLUMNS
+
+    def orm_rows(self):
+        items = ShipmentItem.objects.published().filter(shipment__in=self.shipments.order_by())
+        if self.filterset.category_slugs():
+            items = items.filter(category__slug__in=self.filterset.category_slugs())
+        order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")
+        return (
+            items.select_related("shipment__recipient", "shipment__pledge", "category")
+            .prefetch_related("shipment__donors")
+            .order_by(*order, F("position").asc(), F("id").asc())
+        )
+
+    def item_filter_sql(self):
+        slugs = self.filterset.category_slugs()
+        if not slugs:
+            return "", []
+        return "WHERE c.slug IN (" + ", ".join(["%s"] * len(slugs)) + ")", list(slugs)
+
+    def item_joins(self):
+        return f"""
+            JOIN {ShipmentItem._meta.db_table} i ON i.shipment_id = sel.id
+            JOIN {SupplyCategory._meta.db_table} c ON c.id = i.category_id"""
+
+    def count_sql(self):
+        selection, params = self.selection_sql()
+        where, where_params = self.item_filter_sql()
+        return (
+            f"SELECT count(*) FROM ({selection}) AS sel (id, rn) {self.item_joins()} {where}",
+            [*params, *where_params],
+        )
+
+    def copy_sql(self):
+        with_clause, params = self.with_clause()
+        where, where_params = self.item_filter_sql()
+        sql = f"""{with_clause}
+            SELECT {self.select_list()} FROM sel {self.item_joins()} {self.shipment_joins()}
+            {where}
+            ORDER BY sel.rn, i.position, i.id"""
+        return sql, [*params, *where_params]
+
+
+# Streaming PostgreSQL's COPY -----------------------------------------------
+
+
+class ExportCancelled(Exception):
+    """The client went away; stop the database work."""
+
+
+class CopyStream:
+    """`COPY (query) TO STDOUT` on a connection of its own, as a generator of chunks.
+
+    COPY writes into a file object from inside psycopg2, so it runs in a
+    worker thread feeding a small bounded queue: memory stays flat, and a
+    client that stops reading stops the worker (and the query) at once.
+    """
+
+    QUEUE_CHUNKS = 16
+
+    def __init__(self, alias):
+        wrapper = connections[alias]
+        self.connection = wrapper.get_new_connection(wrapper.get_connection_params())
+        self.connection.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        with self.connection.cursor() as cursor:
+            # A response whose body is never read must not hold its snapshot (and
+            # block vacuum and schema changes) for ever.
+            cursor.execute("SET idle_in_transaction_session_timeout = %s", [IDLE_TIMEOUT_MS])
+
+    def mogrify(self, sql, params, named=None):
+        with self.connection.cursor() as cursor:
+            if named is not None:
+                # A literal in the SQL text: its own % signs must not read as placeholders.
+                literal = cursor.mogrify("%s", [named]).decode().replace("%", "%%")
+                sql = sql.replace("%(base_url)s", literal)
+            return cursor.mogrify(sql, params).decode()
+
+    def count(self, sql, params):
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()[0]
+        except Exception:
+            self.close()
+            raise
+
+    def stream(self, sql, params, base_url=None):
+        chunks = queue.Queue(maxsize=self.QUEUE_CHUNKS)
+        cancelled = threading.Event()
+        done = object()
+        copy_sql = f"COPY ({self.mogrify(sql, params, named=base_url)}) TO STDOUT WITH (FORMAT csv)"
+
+        class Sink:
+            def write(self, data):
+                if cancelled.is_set():
+                    raise ExportCancelled
+                chunks.put(bytes(data))
+
+        def work():
+            try:
+                with self.connection.cursor() as cursor:
+                    cursor.copy_expert(copy_sql, Sink(), size=CHUNK_BYTES)
+                self.connection.commit()
+                chunks.put(done)
+            except BaseException as error:  # handed to the consumer, not lost
+                chunks.put(error)
+
+        worker = threading.Thread(target=work, name="csv-copy", daemon=True)
+        worker.start()
+        try:
+            while (chunk := chunks.get()) is not done:
+                if isinstance(chunk, BaseException):
+                    raise chunk
+                yield chunk
+        finally:
+            if worker.is_alive():
+                cancelled.set()
+                self.connection.cancel()
+                while worker.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        chunks.get(timeout=0.1)
+            worker.join()
+            self.close()
+
+    def close(self):
+        if not self.connection.closed:
+            self.connection.close()
+
+
+# File names -----------------------------------------------------------------
+
+NAME_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+MAX_NAME_LENGTH = 120
+
+
+def export_filename(prefix, filterset, extension):
+    """Say what was filtered and when, e.g. items_recipient_country-IT_2026-11-25.csv."""
+    parts = [prefix]
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", []) or name == "sort":
+            continue
+        values = value if isinstance(value, list) else [value]
+        text = "+".join(
+            NAME_UNSAFE.sub(
+                "-", item.isoformat() if hasattr(item, "isoformat") else str(item)
+            ).strip("-")
+            for item in values
+        )
+        parts.append(f"{name}-{text}")
+    stem = "_".join(parts)
+    if len(stem) > MAX_NAME_LENGTH:
+        stem = stem[:MAX_NAME_LENGTH].rstrip("-_+") + "_etc"
+    return f"{stem}_{timezone.localdate().isoformat()}.{extension}"

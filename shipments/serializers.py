@@ -1,0 +1,98 @@
+"""Plain-data renderings of shipments and totals, for /shipments.json."""
+
+from decimal import Decimal
+
+
+def number(value):
+    """A JSON number: integral values as integers, others as decimals without float noise."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def iso(day):
+    return day.isoformat() if day else None
+
+
+def party_json(party):
+    return {
+        "name": party.name,
+        "slug": party.slug,
+        "kind": party.kind,
+        "country": party.country.code,
+        "url": party.get_absolute_url(),
+    }
+
+
+def shipment_json(shipment, base_url):
+    """Everything public about one shipment; the page it came from lists the same."""
+    pledge = shipment.pledge if shipment.pledge_id and shipment.pledge.is_published else None
+    return {
+        "reference": shipment.reference,
+        "url": f"{base_url}{shipment.reference}/",
+        "status": shipment.status,
+        "terms": shipment.terms,
+        "donors": [
+            party_json(donor)
+            for donor in sorted(shipment.donors.all(), key=lambda d: (d.name, d.pk))
+        ],
+        "recipient": {**party_json(shipment.recipient), "city": shipment.recipient.city},
+        "origin_country": shipment.origin_country.code,
+        "destination_country": shipment.destination_country.code,
+        "announced_on": iso(shipment.announced_on),
+        "shipped_on": iso(shipment.shipped_on),
+        "arrived_on": iso(shipment.arrived_on),
+        "transport_mode": shipment.transport_mode or None,
+        "arrival_point": shipment.arrival_point or None,
+        "weight_kg": number(shipment.weight_kg),
+        "declared_value": number(shipment.declared_value),
+        "currency": shipment.currency or None,
+        "value_usd": number(shipment.value_usd),
+        "usd_rate": number(shipment.usd_rate),
+        "rate_date": iso(shipment.rate_date),
+        "rate_source": shipment.rate_source or None,
+        "pledge_reference": pledge.reference if pledge else None,
+        "notes": shipment.notes or None,
+        "items": [
+            {
+                "category": item.category.slug,
+                "category_name": item.category.name,
+                "description": item.description,
+                "quantity": item.quantity,
+                "quantity_is_estimate": item.is_estimate,
+                "quantity_note": item.quantity_note or None,
+                "unit": item.unit,
+                "value_usd": number(item.value_usd),
+            }
+            for item in shipment.items.all()
+        ],
+        "sources": [
+            {
+                "title": source.title,
+                "publisher": source.publisher or None,
+                "published_on": iso(source.published_on),
+                "url": source.url or None,
+                "citation": source.citation,
+            }
+            for source in shipment.sources.all()
+        ],
+    }
+
+
+def totals_json(rows):
+    """Totals per category, unit and status; `quantity` counts only lines with a number."""
+    return [
+        {
+            "category": row["category__slug"],
+            "category_name": row["category__name"],
+            "unit": row["unit"],
+            "status": row["shipment__status"],
+            "quantity": row["total_quantity"],
+            "lines": row["lines"],
+            "lines_without_quantity": row["unknown_lines"],
+            "shipments": row["shipments"],
+        }
+        for row in rows
+    ]

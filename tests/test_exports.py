@@ -1,0 +1,277 @@
+"""The CSV exports: exact files, the same on PostgreSQL's COPY path and the ORM path.
+
+On PostgreSQL an export reads through a connection of its own, which cannot
+see a test's uncommitted data, so these tests commit (transaction=True).
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from shipments.exports import ItemsExport, ShipmentsExport
+from shipments.filters import ShipmentFilter
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    SourceFactory,
+    category,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def body(response):
+    return b"".join(response.streaming_content)
+
+
+def rows(response):
+    return list(csv.DictReader(io.StringIO(body(response).decode("utf-8"))))
+
+
+@pytest.fixture
+def tricky():
+    """Names in several scripts, formula-like text, quotes, commas, line breaks, unknowns."""
+    liege = RecipientFactory(slug="liege", name="Hôpital de Liège", country="BE", kind="hospital")
+    zhejiang = DonorFactory(
+        slug="zhejiang", name="浙江省", country="CN", kind="regional-government"
+    )
+    formula = DonorFactory(
+        slug="formula", name='=HYPERLINK("http://evil")', country="EU", kind="other"
+    )
+    shipment = ShipmentFactory(
+        reference="2020-CN-BE-007",
+        recipient=liege,
+        donors=[zhejiang, formula],
+        status="delivered",
+        shipped_on=date(2020, 3, 14),
+        arrived_on=date(2020, 3, 16),
+        weight_kg=Decimal("31000.0"),
+        declared_value=Decimal("2400000.00"),
+        currency="CNY",
+        value_usd=Decimal("343000.00"),
+        usd_rate=Decimal("0.14291667"),
+        rate_source="+ the report's own conversion",
+        transport_mode="air",
+        arrival_point="Liege Airport",
+        notes='He said "dozens", then\nmore, later',
+    )
+    SourceFactory(
+        shipment=shipment,
+        title="Aid, at last",
+        publisher="Le Soir",
+        published_on=date(2020, 3, 18),
+        url="https://example.org/a?b=1",
+    )
+    SourceFactory(shipment=shipment, title="@untitled report", publisher="")
+    ShipmentItemFactory(
+        shipment=shipment,
+        position=0,
+        category=category("ventilators"),
+        description="-ventilator sets",
+        quantity=None,
+        quantity_note="dozens",
+        unit="sets",
+    )
+    ShipmentItemFactory(
+        shipment=shipment,
+        position=1,
+        category=category("masks"),
+        description="\tN95 masks",
+        quantity=2_000_000,
+        is_estimate=True,
+        quantity_note="over 2 million",
+        value_usd=Decimal("0.50"),
+    )
+    ShipmentItemFactory(shipment=ShipmentFactory(reference="DRAFT-9", is_published=False))
+    return shipment
+
+
+EXPECTED_ITEMS = (
+    "shipment_reference,status,donors,donor_countries,recipient,recipient_country,shipped_on,"
+    "category,description,quantity,quantity_note,unit,url,quantity_is_estimate,item_value_usd,"
+    "category_name,donor_kinds,recipient_kind,recipient_country_name,origin_country,"
+    "destination_country,announced_on,arrived_on,terms,transport_mode,arrival_point\n"
+    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
+    "Hôpital de Liège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens,sets,"
+    "http://testserver/shipments/2020-CN-BE-007/,false,,Ventilators,other; regional-government,"
+    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport\n"
+    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
+    "Hôpital de Liège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,"
+    "http://testserver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,"
+    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport\n"
+)
+
+
+def test_items_csv_is_exactly_as_documented(client, tricky):
+    response = client.get("/items.csv")
+    assert response.status_code == 200
+    assert body(response).decode("utf-8") == EXPECTED_ITEMS
+
+
+def test_shipments_csv_values(client, tricky):
+    response = client.get("/shipments.csv")
+    [row] = rows(response)
+    assert row["reference"] == "2020-CN-BE-007"
+    assert row["donors"] == '\'=HYPERLINK("http://evil"); 浙江省'
+    assert row["weight_kg"] == "31000"
+    assert row["value_usd"] == "343000"
+    assert row["declared_value"] == "2400000"
+    assert row["usd_rate"] == "0.14291667"
+    assert row["rate_source"] == "'+ the report's own conversion"
+    assert row["announced_on"] == ""
+    assert row["notes"] == 'He said "dozens", then\nmore, later'
+    assert row["sources"] == (
+        "Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; @untitled report"
+    )
+    assert row["url"] == "http://testserver/shipments/2020-CN-BE-007/"
+
+
+@pytest.mark.parametrize("export_class", [ShipmentsExport, ItemsExport])
+@pytest.mark.parametrize("query", ["", "category=masks", "sort=-value_usd&q=liège"])
+def test_copy_and_orm_paths_give_identical_bytes(tricky, export_class, query):
+    """PostgreSQL streams COPY; other databases the ORM. Both render the same bytes."""
+
+    def render(use_copy):
+        filterset = ShipmentFilter(QueryDict(query))
+        assert filterset.is_valid()
+        export = export_class(filterset, base_url="http://testserver/shipments/")
+        assert (export.copy is not None) == ON_POSTGRESQL
+        if not use_copy:
+            export.close()
+            export.copy = None
+        count = export.count()
+        data = b"".join(export.lines())
+        export.close()
+        assert data.count(b"\n") >= count
+        return count, data
+
+    assert render(use_copy=ON_POSTGRESQL) == render(use_copy=False)
+
+
+def test_unknown_values_are_empty_never_none_or_zero(client, tricky):
+    [first, _] = rows(client.get("/items.csv"))
+    assert first["quantity"] == ""
+    assert first["item_value_usd"] == ""
+    assert "None" not in body(client.get("/shipments.csv")).decode()
+
+
+def test_excel_variant_has_a_byte_order_mark(client, tricky):
+    plain = body(client.get("/items.csv"))
+    excel = body(client.get("/items.csv?bom=1"))
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert excel == b"\xef\xbb\xbf" + plain
+    assert "Hôpital de Liège" in excel.decode("utf-8-sig")
+    assert "浙江省" in excel.decode("utf-8-sig")
+
+
+def test_category_filter_keeps_only_that_categorys_lines(client, tricky):
+    lines = rows(client.get("/items.csv?category=masks"))
+    assert [line["category"] for line in lines] == ["masks"]
+    assert len(rows(client.get("/shipments.csv?category=masks"))) == 1
+
+
+def test_unpublished_shipments_are_never_exported(client, tricky):
+    for url in ["/items.csv", "/shipments.csv", "/items.csv?q=DRAFT-9", "/shipments.json"]:
+        assert b"DRAFT-9" not in b"".join(client.get(url))
+
+
+def test_headers_name_the_selection_and_count_the_rows(client, tricky):
+    response = client.get("/items.csv?recipient_country=be&category=masks&category=ventilators")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = date.today().isoformat()
+    expected = f"items_recipient_country-BE_category-masks+ventilators_{today}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    assert response["X-Row-Count"] == "2"
+    assert len(rows(response)) == 2
+
+
+def test_empty_selection_is_a_header_only_file(client, tricky):
+    response = client.get("/shipments.csv?recipient_country=FR")
+    assert response["X-Row-Count"] == "0"
+    assert body(response).decode().count("\n") == 1
+
+
+@pytest.fixture
+def spread():
+    """Shipments that differ in every filtered field."""
+    china, france = DonorFactory(country="CN"), DonorFactory(country="FR", kind="ngo")
+    italy, belgium = RecipientFactory(country="IT"), RecipientFactory(country="BE")
+    specs = [
+        (italy, [china], "delivered", date(2020, 3, 1), "masks", 10),
+        (italy, [france], "pledged", None, "gloves", None),
+        (belgium, [china, france], "dispatched", date(2020, 4, 1), "masks", 30),
+        (belgium, [france], "delivered", date(2021, 1, 1), "ventilators", 20),
+        (italy, [china], "cancelled", date(2020, 3, 1), "test-reagents", 40),
+    ]
+    for n, (recipient, donors, status, shipped, slug, value) in enumerate(specs):
+        shipment = ShipmentFactory(
+            reference=f"S-{n}",
+            recipient=recipient,
+            donors=donors,
+            status=status,
+            shipped_on=shipped,
+            value_usd=value,
+        )
+        ShipmentItemFactory(shipment=shipment, category=category(slug))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "recipient_country=it",
+        "donor_country=FR&category=masks",
+        "shipped_after=2020-03-01&shipped_before=2020-12-31",
+        "status=delivered&status=pledged",
+        "sort=-value_usd",
+        "sort=shipped_on&donor_kind=ngo",
+        "q=S-3",
+        "category=masks,ventilators&recipient_country=BE",
+    ],
+)
+def test_csv_holds_exactly_the_selection_in_list_order(client, spread, query):
+    filterset = ShipmentFilter(QueryDict(query))
+    assert filterset.is_valid()
+    expected = [shipment.reference for shipment in filterset.qs]
+    exported = [row["reference"] for row in rows(client.get(f"/shipments.csv?{query}"))]
+    assert exported == expected
+    item_refs = [row["shipment_reference"] for row in rows(client.get(f"/items.csv?{query}"))]
+    assert item_refs == expected  # one item each
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("shipped_after=2020-13-01", "shipped_after"),
+        ("recipient_country=XX", "recipient_country"),
+        ("status=lost", "status"),
+        ("category=spaceships", "category"),
+        ("sort=-password", "sort"),
+        ("recipient_contry=IT", "recipient_contry"),
+        ("bom=yes", "bom"),
+    ],
+)
+@pytest.mark.parametrize("url", ["/shipments.csv", "/items.csv", "/shipments.json"])
+def test_bad_input_is_a_400_naming_the_parameter(client, url, query, parameter):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().splitlines()[2].startswith(f"{parameter}:")
+
+
+def test_a_typo_is_named_with_a_suggestion(client):
+    response = client.get("/items.csv?recipient_contry=IT")
+    assert "Did you mean recipient_country?" in response.content.decode()
+
+
+def test_exports_answer_only_get(client):
+    assert client.post("/items.csv").status_code == 405
