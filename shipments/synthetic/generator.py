@@ -1,0 +1,470 @@
+"""Synthetic parties and shipments, drawn from one seeded random generator.
+
+The same seed and sizes always give the same rows: every draw comes from one
+`random.Random(seed)` in a fixed order, and nothing depends on the clock,
+hashing or the database (ids are handed in by the loader and never drawn).
+"""
+
+import math
+import random
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import accumulate
+
+from django.utils.text import slugify
+from django_countries import countries
+
+from donors.models import Donor, Recipient
+from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
+from shipments.synthetic import vocabulary as words
+
+# The columns of each generated row, by attribute name, in row order.
+SHIPMENT_FIELDS = (
+    "id",
+    "reference",
+    "recipient_id",
+    "origin_country",
+    "destination_country",
+    "status",
+    "announced_on",
+    "shipped_on",
+    "arrived_on",
+    "transport_mode",
+    "arrival_point",
+    "weight_kg",
+    "terms",
+    "declared_value",
+    "currency",
+    "value_usd",
+    "usd_rate",
+    "rate_date",
+    "rate_source",
+    "pledge_id",
+    "notes",
+    "is_published",
+    "created_by_id",
+    "updated_by_id",
+    "created_at",
+    "updated_at",
+)
+DONOR_LINK_FIELDS = ("id", "shipment_id", "donor_id")
+ITEM_FIELDS = (
+    "id",
+    "shipment_id",
+    "category_id",
+    "description",
+    "quantity",
+    "is_estimate",
+    "quantity_note",
+    "unit",
+    "value_usd",
+    "position",
+)
+SOURCE_FIELDS = (
+    "id",
+    "shipment_id",
+    "title",
+    "publisher",
+    "published_on",
+    "url",
+    "excerpt",
+    "notes",
+)
+
+# Shares of shipments and lines, in percent.
+UNPUBLISHED = 8
+SEVERAL_DONORS = 12
+UNKNOWN_QUANTITY = 3
+ESTIMATED_QUANTITY = 6
+LINE_VALUE = 12
+SHIPMENT_VALUE = 35
+VALUE_WITHOUT_RATE = 15
+WITH_NOTES = 15
+SECOND_SOURCE = 8
+PART_OF_PLEDGE = 4
+# Kept small, so a delivery links to a pledge made not long before it.
+RECENT_PLEDGES = 500
+
+CENT = Decimal("0.01")
+
+
+class Picker:
+    """Draws from a fixed list with fixed weights in O(log n)."""
+
+    def __init__(self, items, weights):
+        self.items = list(items)
+        self.cumulative = list(accumulate(weights))
+
+    def index(self, rng):
+        drawn = bisect_right(self.cumulative, rng.random() * self.cumulative[-1])
+        return min(drawn, len(self.items) - 1)
+
+    def __call__(self, rng):
+        return self.items[self.index(rng)]
+
+    @classmethod
+    def from_shares(cls, shares):
+        return cls(shares.keys(), shares.values())
+
+    @classmethod
+    def zipf(cls, items, skew):
+        """The first item is drawn most, the n-th about 1/n**skew as often."""
+        items = list(items)
+        return cls(items, [1 / rank**skew for rank in range(1, len(items) + 1)])
+
+
+@dataclass
+class Batch:
+    """Rows for a run of consecutive shipments, each a tuple in its *_FIELDS order."""
+
+    shipments: list = field(default_factory=list)
+    donor_links: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+
+
+@dataclass
+class NextIds:
+    """The next free primary key of each table the shipments go into."""
+
+    shipment: int
+    donor_link: int
+    item: int
+    source: int
+
+
+def party_counts(shipments):
+    """How many donors and recipients a data set of this many shipments has."""
+    return max(100, min(6_000, shipments // 150)), max(150, min(10_000, shipments // 100))
+
+
+def round_figure(number):
+    """Two significant figures from 100 up, as reports give them (43,712 is 44,000)."""
+    if number < 100:
+        return number
+    magnitude = 10 ** (len(str(number)) - 2)
+    return round(number / magnitude) * magnitude
+
+
+def log_uniform(rng, low, high):
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def lower_first(text):
+    """'Surgical masks' reads 'surgical masks' mid-sentence; 'N95 masks' stays as it is."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+class SyntheticDataSet:
+    """A reproducible set of donors, recipients and shipments of the requested size."""
+
+    def __init__(self, shipments, items_per_shipment=5, seed=0):
+        self.shipment_count = shipments
+        self.items_per_shipment = items_per_shipment
+        self.rng = random.Random(seed)
+        self.country_names = {code: str(name) for code, name in countries}
+        self.donor_country_ranks = self._ranked_countries(words.LEADING_DONOR_COUNTRIES)
+        self.recipient_country_ranks = self._ranked_countries(words.LEADING_RECIPIENT_COUNTRIES)
+        donor_count, recipient_count = party_counts(shipments)
+        self.donors = self._parties(
+            Donor,
+            donor_count,
+            self.donor_country_ranks,
+            words.DONOR_COUNTRY_SKEW,
+            words.DONOR_KINDS,
+            words.DONOR_NAME_PATTERNS,
+        )
+        self.recipients = self._parties(
+            Recipient,
+            recipient_count,
+            self.recipient_country_ranks,
+            words.RECIPIENT_COUNTRY_SKEW,
+            words.RECIPIENT_KINDS,
+            words.RECIPIENT_NAME_PATTERNS,
+        )
+        self.publishers = [self._name(self.rng.choice(words.PUBLISHER_PATTERNS)) for _ in range(40)]
+
+    # Parties
+
+    def _ranked_countries(self, leading):
+        """Every country, the leading ones first, the rest in a seeded order."""
+        rest = sorted(code for code in self.country_names if code not in leading)
+        self.rng.shuffle(rest)
+        return [code for code in leading if code in self.country_names] + rest
+
+    def _word(self, syllables=None):
+        count = syllables or self.rng.choice((2, 2, 3))
+        return "".join(self.rng.choice(words.SYLLABLES) for _ in range(count)).capitalize()
+
+    def _name(self, pattern, country=""):
+        return pattern.format(
+            word=self._word(),
+            place=self._word(),
+            person=f"{self._word(2)} {self._word()}",
+            country=self.country_names.get(country, ""),
+        )
+
+    def _parties(self, model, count, ranked_countries, skew, kinds, patterns):
+        """Unsaved parties; every kind appears, then kinds follow their shares."""
+        country_picker = Picker.zipf(ranked_countries, skew)
+        kind_picker = Picker.from_shares(kinds)
+        all_kinds = list(kinds)
+        parties = []
+        for number in range(1, count + 1):
+            kind = all_kinds[number - 1] if number <= len(all_kinds) else kind_picker(self.rng)
+            country = country_picker(self.rng)
+            if country == "EU" and model is Donor and kind not in words.EU_DONOR_KINDS:
+                kind = "multilateral"
+            name = self._name(self.rng.choice(patterns[kind]), country)
+            party = model(
+                name=name,
+                slug=f"{SLUG_PREFIX}{slugify(name)}-{number}",
+                kind=kind,
+                country=country,
+            )
+            if model is Recipient:
+                party.city = self._word() if self.rng.random() < 0.9 else ""
+            parties.append(party)
+        return parties
+
+    # Shipments
+
+    def shipment_batches(self, donor_ids, recipient_ids, category_ids, next_ids, now, size):
+        """Yield the shipments in batches of `size`, with their links, items and sources.
+
+        `donor_ids` and `recipient_ids` are the saved parties' ids in the order
+        of `self.donors` and `self.recipients`; `category_ids` maps category
+        slugs to ids; `now` stamps every row's creation and change.
+        """
+        draw = _ShipmentDraw(self, donor_ids, recipient_ids, category_ids, next_ids, now)
+        for start in range(1, self.shipment_count + 1, size):
+            batch = Batch()
+            for number in range(start, min(start + size, self.shipment_count + 1)):
+                draw.shipment(number, batch)
+            yield batch
+
+
+class _ShipmentDraw:
+    """Draws shipment after shipment, keeping the state that links them (ids, pledges)."""
+
+    def __init__(self, data_set, donor_ids, recipient_ids, category_ids, next_ids, now):
+        self.data = data_set
+        self.rng = data_set.rng
+        self.ids = next_ids
+        self.now = now
+        self.donors = data_set.donors
+        self.donor_ids = donor_ids
+        self.recipients = data_set.recipients
+        self.recipient_ids = recipient_ids
+        self.donor_countries, self.donors_in = self._by_country(
+            data_set.donors, data_set.donor_country_ranks, words.DONOR_COUNTRY_SKEW
+        )
+        self.recipient_countries, self.recipients_in = self._by_country(
+            data_set.recipients, data_set.recipient_country_ranks, words.RECIPIENT_COUNTRY_SKEW
+        )
+        self.categories = Picker(
+            [(category_ids[slug], supplies) for slug, (_, supplies) in words.SUPPLIES.items()],
+            [share for share, _ in words.SUPPLIES.values()],
+        )
+        self.statuses = Picker.from_shares(words.STATUSES)
+        self.terms = Picker.from_shares(words.TERMS)
+        self.modes = Picker.from_shares(words.TRANSPORT_MODES)
+        self.years = Picker.from_shares(words.YEARS)
+        self.currencies = Picker.from_shares(words.CURRENCIES)
+        self.recent_pledges = []
+
+    @staticmethod
+    def _by_country(parties, ranked_countries, skew):
+        """A country picker over the countries that have parties, and one per country."""
+        indexes = {}
+        for index, party in enumerate(parties):
+            indexes.setdefault(party.country.code, []).append(index)
+        present = [code for code in ranked_countries if code in indexes]
+        rank = {code: position for position, code in enumerate(ranked_countries, start=1)}
+        country_picker = Picker(present, [1 / rank[code] ** skew for code in present])
+        within = {
+            code: Picker.zipf(members, words.PARTY_ACTIVITY_SKEW)
+            for code, members in indexes.items()
+        }
+        return country_picker, within
+
+    def shipment(self, number, batch):
+        rng = self.rng
+        shipment_id = self.ids.shipment
+        self.ids.shipment += 1
+
+        origin = self.donor_countries(rng)
+        donors = [self.donors_in[origin](rng)]
+        if rng.random() * 100 < SEVERAL_DONORS and len(self.donors_in[origin].items) > 1:
+            wanted = rng.choice((2, 2, 2, 3, 3, 4))
+            for _ in range(wanted * 3):
+                donor = self.donors_in[origin](rng)
+                if donor not in donors:
+                    donors.append(donor)
+                if len(donors) == wanted:
+                    break
+        # The tracker is for cross-border aid: the neighbouring country in
+        # the ranking stands in when the draw lands on the origin.
+        picker = self.recipient_countries
+        position = picker.index(rng)
+        if picker.items[position] == origin:
+            position = (position + 1) % len(picker.items)
+        destination = picker.items[position]
+        recipient = self.recipients_in[destination](rng)
+
+        status = self.statuses(rng)
+        year = self.years(rng)
+        base = date(year, 1, 1) + timedelta(days=rng.randrange(330))
+        announced, shipped, arrived = self._dates(status, base)
+        mode = self.modes(rng) if status != "pledged" or rng.random() < 0.3 else ""
+        value = self._value(shipped or announced)
+        pledge_id = None
+        if status == "pledged":
+            self.recent_pledges.append(shipment_id)
+            del self.recent_pledges[:-RECENT_PLEDGES]
+        elif self.recent_pledges and rng.random() * 100 < PART_OF_PLEDGE:
+            pledge_id = self.recent_pledges[rng.randrange(len(self.recent_pledges))]
+
+        reference = f"{REFERENCE_PREFIX}{year}-{origin}-{destination}-{number:07d}"
+        batch.shipments.append(
+            (
+                shipment_id,
+                reference,
+                self.recipient_ids[recipient],
+                origin,
+                destination,
+                status,
+                announced,
+                shipped,
+                arrived,
+                mode,
+                self._arrival_point(mode, self.recipients[recipient].city),
+                self._weight(status),
+                self.terms(rng),
+                *value,
+                pledge_id,
+                rng.choice(words.SHIPMENT_NOTES) if rng.random() * 100 < WITH_NOTES else "",
+                rng.random() * 100 >= UNPUBLISHED,
+                None,
+                None,
+                self.now,
+                self.now,
+            )
+        )
+        for donor in donors:
+            batch.donor_links.append((self.ids.donor_link, shipment_id, self.donor_ids[donor]))
+            self.ids.donor_link += 1
+        first_supply = self._items(shipment_id, batch)
+        self._sources(
+            shipment_id, donors[0], destination, first_supply, announced or shipped, batch
+        )
+
+    def _dates(self, status, base):
+        """(announced, shipped, arrived): later steps only once the status reaches them."""
+        rng = self.rng
+        if status in ("pledged", "cancelled"):
+            return base, None, None
+        announced = base if rng.random() < 0.8 else None
+        shipped = base + timedelta(days=rng.randrange(22)) if rng.random() < 0.9 else None
+        if status == "dispatched":
+            return announced, shipped, None
+        if rng.random() < 0.15:
+            return announced, shipped, None
+        arrived = (shipped or base) + timedelta(days=rng.randrange(15))
+        if announced is None and shipped is None:
+            # Something must date a delivered shipment.
+            shipped = arrived
+        return announced, shipped, arrived
+
+    def _arrival_point(self, mode, city):
+        if not city or self.rng.random() < 0.5:
+            return ""
+        if mode == "air":
+            return f"{city} Airport"
+        if mode == "sea":
+            return f"Port of {city}"
+        return city if mode else ""
+
+    def _weight(self, status):
+        known = 0.3 if status == "pledged" else 0.65
+        if self.rng.random() >= known:
+            return None
+        kilograms = log_uniform(self.rng, 50, 120_000)
+        if kilograms > 1_000 and self.rng.random() < 0.4:
+            # Reported in tonnes.
+            return Decimal(round(kilograms / 1_000) * 1_000).quantize(Decimal("0.1"))
+        return Decimal(round(kilograms * 10)).scaleb(-1)
+
+    def _value(self, on):
+        """(declared_value, currency, value_usd, usd_rate, rate_date, rate_source)."""
+        rng = self.rng
+        if rng.random() * 100 >= SHIPMENT_VALUE:
+            return None, "", None, None, None, ""
+        usd = log_uniform(rng, 5_000, 20_000_000)
+        currency = self.currencies(rng)
+        if currency == "USD":
+            declared = Decimal(round_figure(round(usd))).quantize(CENT)
+            return declared, "USD", declared, Decimal(1), on, ""
+        rate = words.USD_RATES[currency]
+        declared = Decimal(round_figure(round(usd / float(rate)))).quantize(CENT)
+        if rng.random() * 100 < VALUE_WITHOUT_RATE:
+            return declared, currency, None, None, None, ""
+        return declared, currency, (declared * rate).quantize(CENT), rate, on, words.RATE_SOURCE
+
+    def _items(self, shipment_id, batch):
+        """Append the shipment's lines; return the first line's description."""
+        rng = self.rng
+        first = None
+        for position in range(rng.randint(1, 2 * self.data.items_per_shipment - 1)):
+            category_id, supplies = self.categories(rng)
+            supply = supplies[rng.randrange(len(supplies))]
+            quantity = round_figure(round(log_uniform(rng, *supply.quantity)))
+            estimate, note, value = False, "", None
+            chance = rng.random() * 100
+            if chance < UNKNOWN_QUANTITY:
+                quantity, note = None, rng.choice(words.VAGUE_AMOUNTS)
+            elif chance < UNKNOWN_QUANTITY + ESTIMATED_QUANTITY:
+                estimate, note = True, f"{rng.choice(words.ESTIMATE_WORDS)} {quantity:,}"
+            if quantity is not None and rng.random() * 100 < LINE_VALUE:
+                cents = round(quantity * rng.uniform(*supply.unit_price_usd) * 100)
+                value = Decimal(cents).scaleb(-2)
+            batch.items.append(
+                (
+                    self.ids.item,
+                    shipment_id,
+                    category_id,
+                    supply.description,
+                    quantity,
+                    estimate,
+                    note,
+                    supply.unit,
+                    value,
+                    position,
+                )
+            )
+            self.ids.item += 1
+            first = first or supply.description
+        return first
+
+    def _sources(self, shipment_id, donor, destination, supply, published_on, batch):
+        rng = self.rng
+        donor_name = self.donors[donor].name
+        country = self.data.country_names[destination]
+        count = 2 if rng.random() * 100 < SECOND_SOURCE else 1
+        for _ in range(count):
+            title = rng.choice(words.SOURCE_TITLES).format(
+                donor=donor_name, supply=lower_first(supply), country=country
+            )
+            # Unknown publishers stay empty, as with real reports.
+            publisher = rng.choice(self.data.publishers) if rng.random() < 0.7 else ""
+            excerpt = (
+                f"{donor_name} said the {lower_first(supply)} would go to {country}."
+                if rng.random() < 0.3
+                else ""
+            )
+            batch.sources.append(
+                (self.ids.source, shipment_id, title, publisher, published_on, "", excerpt, "")
+            )
+            self.ids.source += 1

@@ -1,0 +1,252 @@
+"""Writes a synthetic data set into the database, or removes it again, in one transaction.
+
+PostgreSQL receives the rows through COPY, a million shipments in minutes;
+other databases through `bulk_create` in batches. Either way a run is one
+transaction, so a failure leaves nothing behind.
+"""
+
+import io
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
+
+from donors.models import Donor, Recipient
+from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
+from shipments.synthetic.generator import (
+    DONOR_LINK_FIELDS,
+    ITEM_FIELDS,
+    SHIPMENT_FIELDS,
+    SOURCE_FIELDS,
+    NextIds,
+    SyntheticDataSet,
+)
+
+BATCH_SIZE = 5_000
+DonorLink = Shipment.donors.through
+
+
+class SyntheticDataError(Exception):
+    """The database holds something that stops a synthetic load or removal."""
+
+
+def synthetic_shipments():
+    return Shipment.objects.filter(reference__startswith=REFERENCE_PREFIX)
+
+
+def synthetic_data_counts():
+    """How many synthetic shipments, donors and recipients the database holds."""
+    return {
+        "shipments": synthetic_shipments().count(),
+        "donors": Donor.objects.filter(slug__startswith=SLUG_PREFIX).count(),
+        "recipients": Recipient.objects.filter(slug__startswith=SLUG_PREFIX).count(),
+    }
+
+
+@transaction.atomic
+def delete_synthetic_data():
+    """Remove every synthetic row; return how many of each kind went."""
+    shipments = synthetic_shipments()
+    counts = {
+        "donor links": DonorLink.objects.filter(shipment__in=shipments).delete()[0],
+        "items": ShipmentItem.objects.filter(shipment__in=shipments).delete()[0],
+        "sources": Source.objects.filter(shipment__in=shipments).delete()[0],
+    }
+    # A real delivery never belongs to a synthetic pledge; if one was linked
+    # by hand, it keeps its facts and loses only the link.
+    Shipment.objects.exclude(reference__startswith=REFERENCE_PREFIX).filter(
+        pledge__in=shipments
+    ).update(pledge=None)
+    # Their dependants are gone, so one DELETE does; Django's delete() would
+    # first load every shipment into memory to look for them.
+    counts["shipments"] = shipments._raw_delete(shipments.db)
+
+    donors = Donor.objects.filter(slug__startswith=SLUG_PREFIX)
+    if DonorLink.objects.filter(donor__in=donors).exists():
+        raise SyntheticDataError(
+            "Some real shipments name synthetic donors (slugs starting with "
+            f"'{SLUG_PREFIX}'); change those shipments first."
+        )
+    counts["donors"] = donors.delete()[1].get(Donor._meta.label, 0)
+    try:
+        counts["recipients"] = (
+            Recipient.objects.filter(slug__startswith=SLUG_PREFIX)
+            .delete()[1]
+            .get(Recipient._meta.label, 0)
+        )
+    except ProtectedError:
+        raise SyntheticDataError(
+            "Some real shipments go to synthetic recipients (slugs starting with "
+            f"'{SLUG_PREFIX}'); change those shipments first."
+        ) from None
+    return counts
+
+
+@transaction.atomic
+def load_synthetic_data(
+    shipments, items_per_shipment=5, seed=0, *, replace=False, progress=None, batch_size=BATCH_SIZE
+):
+    """Write a synthetic data set of `shipments` shipments; return the row counts.
+
+    Refuses with SyntheticDataError when synthetic data is already there,
+    unless `replace` is set, in which case that data is removed first.
+    `progress(done, total)` is called after each batch of shipments.
+    """
+    found = synthetic_data_counts()
+    if any(found.values()):
+        if not replace:
+            raise SyntheticDataError(
+                "The database already holds synthetic data ("
+                + ", ".join(f"{count:,} {what}" for what, count in found.items())
+                + "). Run again with --replace to delete it first."
+            )
+        delete_synthetic_data()
+
+    data = SyntheticDataSet(shipments, items_per_shipment, seed)
+    Donor.objects.bulk_create(data.donors, batch_size=batch_size)
+    Recipient.objects.bulk_create(data.recipients, batch_size=batch_size)
+    donor_ids = _ids_by_slug(Donor, data.donors)
+    recipient_ids = _ids_by_slug(Recipient, data.recipients)
+    category_ids = dict(SupplyCategory.objects.values_list("slug", "pk"))
+
+    writer = writer_for_database()
+    tables = [Shipment, DonorLink, ShipmentItem, Source]
+    writer.lock(tables)
+    next_ids = NextIds(*(writer.first_free_id(model) for model in tables))
+    counts = {
+        "donors": len(data.donors),
+        "recipients": len(data.recipients),
+        "shipments": 0,
+        "donor links": 0,
+        "items": 0,
+        "sources": 0,
+    }
+    batches = data.shipment_batches(
+        donor_ids, recipient_ids, category_ids, next_ids, now=timezone.now(), size=batch_size
+    )
+    for batch in batches:
+        for model, fields, rows, name in [
+            (Shipment, SHIPMENT_FIELDS, batch.shipments, "shipments"),
+            (DonorLink, DONOR_LINK_FIELDS, batch.donor_links, "donor links"),
+            (ShipmentItem, ITEM_FIELDS, batch.items, "items"),
+            (Source, SOURCE_FIELDS, batch.sources, "sources"),
+        ]:
+            writer.write(model, fields, rows)
+            counts[name] += len(rows)
+        if progress:
+            progress(counts["shipments"], shipments)
+    writer.finish(tables)
+    return counts
+
+
+def _ids_by_slug(model, parties):
+    ids = dict(model.objects.filter(slug__startswith=SLUG_PREFIX).values_list("slug", "pk"))
+    return [ids[party.slug] for party in parties]
+
+
+def writer_for_database():
+    """COPY on PostgreSQL (through psycopg2), `bulk_create` anywhere else."""
+    return CopyWriter() if CopyWriter.usable() else BulkCreateWriter()
+
+
+class BulkCreateWriter:
+    """Writes rows with explicit ids through `bulk_create`, on any database."""
+
+    def lock(self, models):
+        """Keep other writers off these tables while ids are handed out by hand."""
+
+    def first_free_id(self, model):
+        return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+
+    def write(self, model, fields, rows):
+        model.objects.bulk_create(model(**dict(zip(fields, row, strict=True))) for row in rows)
+
+    def finish(self, models):
+        """Move each id sequence past the ids written by hand."""
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+# COPY's text format: tab-separated, \N for NULL, backslash escapes.
+COPY_NULL = "\\N"
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value):
+    """One value in COPY's text format; dates, numbers and booleans as PostgreSQL reads them."""
+    if value is None:
+        return COPY_NULL
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES)
+    return str(value)
+
+
+class CopyWriter(BulkCreateWriter):
+    """Streams rows into PostgreSQL with COPY, the fastest way in."""
+
+    @staticmethod
+    def usable():
+        # COPY through psycopg2's copy_expert; psycopg 3 spells it differently.
+        if connection.vendor != "postgresql":
+            return False
+        with connection.cursor() as cursor:
+            return hasattr(cursor.cursor, "copy_expert")
+
+    def __init__(self):
+        self.statements = {}
+
+    def lock(self, models):
+        # EXCLUSIVE still lets readers in; it stops another writer from taking
+        # an id from the sequence that this run is about to write by hand.
+        tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+    def first_free_id(self, model):
+        # The sequence may be ahead of the largest id (rows deleted since).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s))",
+                [model._meta.db_table, model._meta.pk.column],
+            )
+            (next_value,) = cursor.fetchone()
+        return max(super().first_free_id(model), next_value)
+
+    def _statement(self, model, fields):
+        """The COPY statement, and the text to append to each row for columns not generated.
+
+        Columns added to a model later than the generator get their default.
+        """
+        key = (model, fields)
+        if key not in self.statements:
+            quote = connection.ops.quote_name
+            meta = model._meta
+            missing = [f for f in meta.concrete_fields if f.attname not in fields]
+            columns = [meta.get_field(name).column for name in fields]
+            columns += [f.column for f in missing]
+            defaults = "".join(
+                "\t" + copy_value(f.get_db_prep_save(f.get_default(), connection)) for f in missing
+            )
+            sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            self.statements[key] = sql, defaults + "\n"
+        return self.statements[key]
+
+    def write(self, model, fields, rows):
+        if not rows:
+            return
+        sql, ending = self._statement(model, fields)
+        buffer = io.StringIO()
+        buffer.writelines("\t".join([copy_value(value) for value in row]) + ending for row in rows)
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(sql, buffer)
+
+    def finish(self, models):
+        super().finish(models)
+        # Fresh statistics, so the planner knows the tables have grown.
+        with connection.cursor() as cursor:
+            for model in [*models, Donor, Recipient]:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
