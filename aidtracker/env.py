@@ -60,6 +60,7 @@ def env_str(name, default=""):
 # Django's own start-project template marks throwaway keys with this prefix.
 INSECURE_KEY_PREFIX = "django-insecure"
 MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 
 
 def check_secret_key(raw, debug):
@@ -72,7 +73,11 @@ def check_secret_key(raw, debug):
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. Generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    if key.startswith(INSECURE_KEY_PREFIX) or len(key) < MIN_SECRET_KEY_LENGTH:
+    if (
+        key.startswith(INSECURE_KEY_PREFIX)
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS
+    ):
         raise ImproperlyConfigured(
             f"DJANGO_SECRET_KEY is too weak for production: use at least "
             f"{MIN_SECRET_KEY_LENGTH} random characters."

@@ -1,8 +1,10 @@
 """AidTracker settings, read from the environment (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from aidtracker.env import check_secret_key, env_bool, env_int, env_list, env_str
@@ -31,12 +33,18 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_filters",
+    "csp",
+    "axes",
+    "django_ratelimit",
     "donors",
     "shipments",
 ]
 
 MIDDLEWARE = [
+    "aidtracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aidtracker.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -44,6 +52,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the outcome of every login attempt.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "aidtracker.urls"
@@ -59,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -130,14 +147,80 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page of the site uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# No inline script or style anywhere unless it carries the request's nonce;
+# every asset is served from this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Admin login throttling: after AXES_FAILURE_LIMIT failures for a user name,
+# or from an address, every attempt (even with the right password) is refused
+# until the cool-off has passed.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
+
+# Exports are expensive: an address may start this many per minute. The count
+# lives in the cache, so it is shared by every app server when REDIS_URL is set.
+EXPORT_RATE = env_str("DJANGO_EXPORT_RATE", "20/m")
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only third-party Redis backends; Django's own
+    # RedisCache increments atomically too.
+    "django_ratelimit.W001",
+]
+if HTTPS and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # Deliberately opt-in (see DJANGO_HSTS_INCLUDE_SUBDOMAINS): it binds every subdomain.
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if HTTPS and not SECURE_HSTS_PRELOAD:
+    # Deliberately opt-in (see DJANGO_HSTS_PRELOAD): browsers' lists are hard to leave.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+if not REDIS_URL:
+    # The in-process cache counts per worker: fine for the demo and tests,
+    # documented as such; production sets REDIS_URL.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # RequestLogMiddleware logs every request once; Django's own access
+        # warnings for 4xx would repeat them.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }

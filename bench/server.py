@@ -24,7 +24,7 @@ def production_env(database_url, **extra):
     env.update(
         DATABASE_URL=database_url,
         DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY="benchmark-only-" + "k" * 50,
+        DJANGO_SECRET_KEY="benchmark-only-q8Jf2-vL0xR7mZp4Tn9bWc3Ys6Hd1Ke5Ga0Uo8Ii7Pl2Qr4",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_HTTPS="False",
         DJANGO_LOG_LEVEL="WARNING",

@@ -2,9 +2,13 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "x" * 50)
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "tests-only-q8Jf2-vL0xR7mZp4Tn9bWc3Ys6Hd1Ke5Ga0Uo8Ii7Pl2Qr4Ms6"
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_HTTPS", "False")
+# Tests download many exports from one address; the limit itself is tested with a lower one.
+os.environ.setdefault("DJANGO_EXPORT_RATE", "10000/m")
 
 from aidtracker.settings import *  # noqa: F403
 
