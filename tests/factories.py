@@ -1,6 +1,7 @@
 """Test data factories. Shipments are published unless a test says otherwise."""
 
 import factory
+from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
 from donors.models import Donor, Recipient
@@ -70,3 +71,19 @@ class SourceFactory(DjangoModelFactory):
     shipment = factory.SubFactory(ShipmentFactory)
     title = factory.Sequence(lambda n: f"Report {n}")
     publisher = "Test Gazette"
+
+
+class StaffFactory(DjangoModelFactory):
+    """A staff user; `role` names the group ("Data entry", "Editor") the migration made."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
