@@ -72,18 +72,6 @@ class ShipmentAdminForm(forms.ModelForm):
                 cleaned_data["destination_country"] = destination
             else:
                 self.add_error("destination_country", "Choose the destination, or the recipient.")
-        # The database refuses both; saying so beside the field beats a
-        # message at the top of a long form.
-        origin = cleaned_data.get("origin_country")
-        if origin and origin == cleaned_data.get("destination_country"):
-            self.add_error(
-                "destination_country",
-                "Origin and destination are the same country; the tracker is for cross-border aid.",
-            )
-        shipped_on = cleaned_data.get("shipped_on")
-        arrived_on = cleaned_data.get("arrived_on")
-        if shipped_on and arrived_on and arrived_on < shipped_on:
-            self.add_error("arrived_on", "The arrival date cannot be before the shipping date.")
         return cleaned_data
 
 

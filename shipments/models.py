@@ -314,6 +314,15 @@ class Shipment(models.Model):
             errors["rate_source"] = "Say where the exchange rate comes from."
         if self.pk is not None and self.pledge_id == self.pk:
             errors["pledge"] = "A shipment cannot be part of itself."
+        # The database constraints say the same; saying it here puts the
+        # message beside the field, and spares a query per constraint.
+        if self.shipped_on and self.arrived_on and self.arrived_on < self.shipped_on:
+            errors["arrived_on"] = "The arrival date cannot be before the shipping date."
+        if self.origin_country and self.origin_country == self.destination_country:
+            errors["destination_country"] = (
+                "Origin and destination must be different countries: the tracker is for "
+                "cross-border aid."
+            )
         if errors:
             raise ValidationError(errors)
 

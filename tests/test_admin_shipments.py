@@ -84,7 +84,7 @@ def test_countries_given_by_staff_are_kept(data_entry_client):
             {"shipped_on": "2020-03-14", "arrived_on": "2020-03-10"},
             "The arrival date cannot be before the shipping date.",
         ),
-        ({"destination_country": "CN"}, "Origin and destination are the same country"),
+        ({"destination_country": "CN"}, "Origin and destination must be different countries"),
         ({"declared_value": "100", "currency": "XXQ"}, "XXQ is not an ISO 4217 currency code"),
         (
             {"declared_value": "100", "currency": "CNY", "value_usd": "14"},
