@@ -1,18 +1,25 @@
-"""The staff tool: shipments on one page, the status workflow, publishing, history."""
+"""The staff tool: shipments on one page, the status workflow, publishing, history, import."""
 
+import tablib
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from aidtracker.admin_base import CountryListFilter, HistoryAdmin
 from donors.models import Donor
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
+from shipments.imports import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
 
 PUBLISH_PERMISSION = "shipments.publish_shipment"
+TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
 
 
 @admin.register(SupplyCategory)
@@ -87,7 +94,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(HistoryAdmin):
+class ShipmentAdmin(ImportMixin, HistoryAdmin):
     form = ShipmentAdminForm
     inlines = [ShipmentItemInline, SourceInline]
     autocomplete_fields = ["donors", "recipient", "pledge"]
@@ -140,6 +147,11 @@ class ShipmentAdmin(HistoryAdmin):
     search_fields = ["reference", "recipient__name", "donors__name", "items__description", "notes"]
     date_hierarchy = "shipped_on"
     actions = ["mark_dispatched", "mark_delivered", "mark_cancelled", "publish", "unpublish"]
+
+    # Import settings (django-import-export).
+    resource_classes = [ShipmentItemResource]
+    formats = [CSV, XLSX]
+    import_template_name = "admin/shipments/shipment/import.html"
 
     def get_queryset(self, request):
         # The item count and donor names are read for every row of the list:
@@ -234,6 +246,69 @@ class ShipmentAdmin(HistoryAdmin):
     @admin.action(description="Unpublish selected shipments", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._publish(request, queryset, False)
+
+    # Spreadsheet import ------------------------------------------------
+
+    def get_urls(self):
+        template = path(
+            "import/template.<str:extension>",
+            self.admin_site.admin_view(self.import_template_view),
+            name="shipments_shipment_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request, extension):
+        """The import file's header row and nothing else, as CSV or XLSX."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if extension not in TEMPLATE_FORMATS:
+            raise Http404("The template comes as .csv or .xlsx.")
+        content_type, file_format = TEMPLATE_FORMATS[extension]
+        content = file_format().export_data(tablib.Dataset(headers=ITEM_COLUMNS))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="aidtracker-import-template.{extension}"'
+        )
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["columns"] = ITEM_COLUMNS
+        context["informational_columns"] = sorted(INFORMATIONAL_COLUMNS)
+        context["template_urls"] = {
+            extension: reverse("admin:shipments_shipment_import_template", args=[extension])
+            for extension in TEMPLATE_FORMATS
+        }
+        return context
+
+    def process_result(self, result, request):
+        # The confirmed import runs again from the file; should a row have
+        # become invalid since the preview, nothing was saved: say so.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer passes the checks. "
+                "Upload it again to see which rows fail.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals, created = result.totals, getattr(result, "created", {})
+
+        def count(number, noun):
+            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+        message = (
+            f"Import finished: {count(totals['new'], 'supply line')} added, "
+            f"{totals['update']} updated, {totals['skip']} unchanged; "
+            f"{count(created.get('shipments', 0), 'new shipment')}, "
+            f"{count(created.get('donors', 0), 'new donor')}, "
+            f"{count(created.get('recipients', 0), 'new recipient')}. "
+            "New shipments are not published."
+        )
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(ShipmentItem)

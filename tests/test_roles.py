@@ -221,3 +221,12 @@ def test_history_page(role_client):
         assert response.status_code == 200
     else:
         assert_login_required(response)
+
+
+def test_import_page_and_template(role_client):
+    for url in [f"{SHIPMENT_URL}import/", f"{SHIPMENT_URL}import/template.csv"]:
+        response = role_client.get(url)
+        if allowed(role_client, STAFF):
+            assert response.status_code == 200
+        else:
+            assert_login_required(response)
