@@ -5,16 +5,18 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from aidtracker.admin_base import CountryListFilter, HistoryAdmin
+from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor, Recipient
 
 
-class PartyAdmin(HistoryAdmin):
+class PartyAdmin(StaffAdmin):
     list_display = ["name", "kind", "country", "shipment_count"]
     list_filter = ["kind", CountryListFilter]
     search_fields = ["name", "slug", "notes"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["shipment_list"]
+    # Explicit: the shipment count's GROUP BY drops the model's own ordering.
+    ordering = ["name", "pk"]
 
     def get_queryset(self, request):
         # Counted in the list query itself rather than once per row.

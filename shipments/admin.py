@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from aidtracker.admin_base import CountryListFilter, HistoryAdmin
+from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
 from shipments.imports import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
@@ -94,7 +94,7 @@ class SourceInline(admin.StackedInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ImportMixin, HistoryAdmin):
+class ShipmentAdmin(ImportMixin, StaffAdmin):
     form = ShipmentAdminForm
     inlines = [ShipmentItemInline, SourceInline]
     autocomplete_fields = ["donors", "recipient", "pledge"]
@@ -281,6 +281,28 @@ class ShipmentAdmin(ImportMixin, HistoryAdmin):
         }
         return context
 
+    def process_import(self, request, **kwargs):
+        # The confirmation carries the stored file's name and the format's
+        # index back from the browser: answer a tampered, stale or repeated
+        # confirmation clearly rather than with a server error.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            index = form.cleaned_data["format"]
+            if not index.isdigit() or int(index) >= len(self.get_import_formats()):
+                return HttpResponseBadRequest("Unknown import format.", content_type="text/plain")
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            self.message_user(
+                request,
+                "The uploaded file is no longer here (already imported, or too old): "
+                "upload it again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
+
     def process_result(self, result, request):
         # The confirmed import runs again from the file; should a row have
         # become invalid since the preview, nothing was saved: say so.
@@ -312,7 +334,7 @@ class ShipmentAdmin(ImportMixin, HistoryAdmin):
 
 
 @admin.register(ShipmentItem)
-class ShipmentItemAdmin(HistoryAdmin):
+class ShipmentItemAdmin(StaffAdmin):
     form = ShipmentItemInlineForm
     list_display = ["shipment", "category", "description", "quantity", "unit"]
     list_filter = ["category", "unit"]
@@ -322,7 +344,7 @@ class ShipmentItemAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(StaffAdmin):
     list_display = ["title", "publisher", "published_on", "shipment"]
     list_select_related = ["shipment"]
     search_fields = ["title", "publisher", "shipment__reference"]

@@ -81,3 +81,17 @@ def test_donor_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(8):
         response = editor_client.get(DONORS_URL)
     assert len(response.context["cl"].result_list) == rows
+
+
+# A NUL character, which PostgreSQL refuses, is dropped from the search.
+@pytest.mark.parametrize("term", ["jack", "ja\x00ck", ""])
+def test_donor_autocomplete_on_the_shipment_page(data_entry_client, term):
+    DonorFactory(name="Jack Ma Foundation")
+    response = data_entry_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "shipments"}
+        | {"model_name": "shipment", "field_name": "donors"},
+    )
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == ["Jack Ma Foundation"]
