@@ -100,7 +100,8 @@ def cell_text(value):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
+    # PostgreSQL refuses NUL characters in text; they are never meant.
+    text = str(value).replace("\x00", "")
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
         text = text[1:]
     return text.strip()

@@ -287,6 +287,11 @@ def test_neutralised_cells_are_read_back():
     assert (item.description, item.quantity_note) == ("=cmd|calc", "'not given")
 
 
+def test_nul_characters_are_dropped():
+    import_file(csv_bytes([row(description="Surgical\x00 masks")]))
+    assert ShipmentItem.objects.get().description == "Surgical masks"
+
+
 def test_informational_columns_may_be_left_out():
     columns = [name for name in ITEM_COLUMNS if name not in {"url", "category_name"}]
     line = {name: value for name, value in row().items() if name in columns}
@@ -395,3 +400,21 @@ def test_xlsx_template_is_the_header_row(data_entry_client):
 
 def test_unknown_template_format_is_not_found(data_entry_client):
     assert data_entry_client.get(f"{IMPORT_URL}template.ods").status_code == 404
+
+
+def test_confirming_twice_imports_once(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    confirm(data_entry_client, preview)
+    response = confirm(data_entry_client, preview)
+    assert response.status_code == 302
+    assert response["Location"] == IMPORT_URL
+    assert ShipmentItem.objects.count() == 1
+
+
+def test_a_tampered_confirmation_is_refused(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    data = {**preview.context["confirm_form"].initial, "format": "9"}
+    assert data_entry_client.post(CONFIRM_URL, data).status_code == 400
+    data = {**preview.context["confirm_form"].initial, "import_file_name": "../../etc/passwd"}
+    assert data_entry_client.post(CONFIRM_URL, data).status_code == 302
+    assert not Shipment.objects.exists()
