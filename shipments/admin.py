@@ -273,7 +273,6 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
-        context["columns"] = ITEM_COLUMNS
         context["informational_columns"] = sorted(INFORMATIONAL_COLUMNS)
         context["template_urls"] = {
             extension: reverse("admin:shipments_shipment_import_template", args=[extension])

@@ -411,6 +411,18 @@ def test_confirming_twice_imports_once(data_entry_client):
     assert ShipmentItem.objects.count() == 1
 
 
+def test_a_file_that_became_invalid_after_its_preview_saves_nothing(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    # Meanwhile two donors of that name appear: the name no longer says which.
+    DonorFactory(name="Jack Ma Foundation", slug="jack-ma-1")
+    DonorFactory(name="Jack Ma Foundation", slug="jack-ma-2")
+    response = confirm(data_entry_client, preview)
+    assert (response.status_code, response["Location"]) == (302, IMPORT_URL)
+    [message] = [m.message for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was imported")
+    assert not Shipment.objects.exists()
+
+
 def test_a_tampered_confirmation_is_refused(data_entry_client):
     preview = upload(data_entry_client, csv_bytes([row()]))
     data = {**preview.context["confirm_form"].initial, "format": "9"}
