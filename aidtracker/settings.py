@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "simple_history",
+    "import_export",
     "donors",
     "shipments",
 ]
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the signed-in user on every change history row.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of every login attempt.
@@ -204,6 +208,16 @@ if not REDIS_URL:
     # The in-process cache counts per worker: fine for the demo and tests,
     # documented as such; production sets REDIS_URL.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# The change history is for accountability: reverting from it would bypass
+# the form's rules, including who may publish.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Importing adds shipments, so it needs the permission to add them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+# An uploaded file waits between preview and confirmation; with Redis every
+# app server can see it, without it one machine's temporary folder does.
+if REDIS_URL:
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class Party(models.Model):
@@ -25,6 +26,8 @@ class Party(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
     class Meta:
         abstract = True

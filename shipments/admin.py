@@ -1,6 +1,25 @@
-from django.contrib import admin
+"""The staff tool: shipments on one page, the status workflow, publishing, history, import."""
 
+import tablib
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import ngettext
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from aidtracker.admin_base import CountryListFilter, StaffAdmin
+from donors.models import Donor
+from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
+from shipments.imports import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+
+PUBLISH_PERMISSION = "shipments.publish_shipment"
+TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
 
 
 @admin.register(SupplyCategory)
@@ -9,29 +28,313 @@ class SupplyCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class DonorCountryFilter(CountryListFilter):
+    title = "donor country"
+    parameter_name = "donor_country"
+
+    def country_codes(self, request, model_admin):
+        return Donor.objects.values_list("country", flat=True)
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # Exists rather than a join, so a joint donation is listed once.
+        donors = Shipment.donors.through.objects.filter(
+            shipment=OuterRef("pk"), donor__country=self.value()
+        )
+        return queryset.filter(Exists(donors))
+
+
+class RecipientCountryFilter(CountryListFilter):
+    title = "recipient country"
+    parameter_name = "recipient_country"
+
+    def country_codes(self, request, model_admin):
+        return Shipment.objects.values_list("recipient__country", flat=True)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(recipient__country=self.value()) if self.value() else queryset
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return SupplyCategory.objects.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category__slug=self.value())
+        return queryset.filter(Exists(items))
+
+
 class ShipmentItemInline(admin.TabularInline):
     model = ShipmentItem
+    form = ShipmentItemInlineForm
+    fields = [
+        "category",
+        "description",
+        "quantity",
+        "is_estimate",
+        "quantity_note",
+        "unit",
+        "value_usd",
+        "position",
+    ]
     extra = 1
 
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["title", "publisher", "published_on", "url", "excerpt", "notes"]
     extra = 1
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
-    list_display = ["reference", "recipient", "origin_country", "destination_country", "status"]
-    list_filter = ["status", "is_published", "terms"]
-    list_select_related = ["recipient"]
-    search_fields = ["reference", "recipient__name", "donors__name"]
-    autocomplete_fields = ["donors", "recipient", "pledge"]
+class ShipmentAdmin(ImportMixin, StaffAdmin):
+    form = ShipmentAdminForm
     inlines = [ShipmentItemInline, SourceInline]
+    autocomplete_fields = ["donors", "recipient", "pledge"]
+    fieldsets = [
+        (None, {"fields": ["reference", "donors", "recipient", "status", "is_published"]}),
+        (
+            "Countries and dates",
+            {
+                "fields": [
+                    ("origin_country", "destination_country"),
+                    ("announced_on", "shipped_on", "arrived_on"),
+                ]
+            },
+        ),
+        ("Transport", {"fields": ["transport_mode", "arrival_point", "weight_kg"]}),
+        (
+            "Terms and value",
+            {
+                "fields": [
+                    "terms",
+                    ("declared_value", "currency"),
+                    ("value_usd", "usd_rate"),
+                    ("rate_date", "rate_source"),
+                ]
+            },
+        ),
+        ("Notes", {"fields": ["pledge", "notes"]}),
+        ("Record", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
+    ]
+    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    list_display = [
+        "reference",
+        "donor_names",
+        "recipient",
+        "countries",
+        "status",
+        "shipped_on",
+        "item_count",
+        "is_published",
+    ]
+    list_filter = [
+        "status",
+        "is_published",
+        "terms",
+        DonorCountryFilter,
+        RecipientCountryFilter,
+        CategoryFilter,
+    ]
+    list_select_related = ["recipient"]
+    search_fields = ["reference", "recipient__name", "donors__name", "items__description", "notes"]
     date_hierarchy = "shipped_on"
+    actions = ["mark_dispatched", "mark_delivered", "mark_cancelled", "publish", "unpublish"]
+
+    # Import settings (django-import-export).
+    resource_classes = [ShipmentItemResource]
+    formats = [CSV, XLSX]
+    import_template_name = "admin/shipments/shipment/import.html"
+
+    def get_queryset(self, request):
+        # The item count and donor names are read for every row of the list:
+        # a subquery and a prefetch keep the page at a fixed number of queries.
+        # A subquery rather than a join with GROUP BY, so the list's counts and
+        # date hierarchy leave it out.
+        items = (
+            ShipmentItem.objects.filter(shipment=OuterRef("pk"))
+            .order_by()
+            .values("shipment")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=Coalesce(Subquery(items), 0))
+            .prefetch_related("donors")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("is_published")
+        return readonly
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        # is_published is read-only without the permission, so the form never
+        # carries it; refuse anyway should that ever change.
+        if "is_published" in form.changed_data and not self.has_publish_permission(request):
+            raise PermissionDenied
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="donors")
+    def donor_names(self, obj):
+        return "; ".join(donor.name for donor in obj.donors.all())
+
+    @admin.display(description="countries", ordering="origin_country")
+    def countries(self, obj):
+        return f"{obj.origin_country.code} → {obj.destination_country.code}"
+
+    @admin.display(description="items", ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+    # Status workflow and publishing ------------------------------------
+
+    def _mark(self, request, queryset, status):
+        changed = queryset.mark(status, user=request.user)
+        label = Shipment.Status(status).label.lower()
+        message = ngettext(
+            "%(count)d shipment marked %(status)s.",
+            "%(count)d shipments marked %(status)s.",
+            changed,
+        ) % {"count": changed, "status": label}
+        unchanged = queryset.count() - changed
+        if unchanged:
+            already = ngettext("%(count)d already was.", "%(count)d already were.", unchanged)
+            message += " " + already % {"count": unchanged}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Mark selected shipments as dispatched", permissions=["change"])
+    def mark_dispatched(self, request, queryset):
+        self._mark(request, queryset, Shipment.Status.DISPATCHED)
+
+    @admin.action(description="Mark selected shipments as delivered", permissions=["change"])
+    def mark_delivered(self, request, queryset):
+        self._mark(request, queryset, Shipment.Status.DELIVERED)
+
+    @admin.action(description="Mark selected shipments as cancelled", permissions=["change"])
+    def mark_cancelled(self, request, queryset):
+        self._mark(request, queryset, Shipment.Status.CANCELLED)
+
+    def _publish(self, request, queryset, published):
+        changed = queryset.set_published(published, user=request.user)
+        verb = "published" if published else "unpublished"
+        message = ngettext(
+            "%(count)d shipment %(verb)s.", "%(count)d shipments %(verb)s.", changed
+        ) % {"count": changed, "verb": verb}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Publish selected shipments", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._publish(request, queryset, True)
+
+    @admin.action(description="Unpublish selected shipments", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._publish(request, queryset, False)
+
+    # Spreadsheet import ------------------------------------------------
+
+    def get_urls(self):
+        template = path(
+            "import/template.<str:extension>",
+            self.admin_site.admin_view(self.import_template_view),
+            name="shipments_shipment_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request, extension):
+        """The import file's header row and nothing else, as CSV or XLSX."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if extension not in TEMPLATE_FORMATS:
+            raise Http404("The template comes as .csv or .xlsx.")
+        content_type, file_format = TEMPLATE_FORMATS[extension]
+        content = file_format().export_data(tablib.Dataset(headers=ITEM_COLUMNS))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="aidtracker-import-template.{extension}"'
+        )
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["informational_columns"] = sorted(INFORMATIONAL_COLUMNS)
+        context["template_urls"] = {
+            extension: reverse("admin:shipments_shipment_import_template", args=[extension])
+            for extension in TEMPLATE_FORMATS
+        }
+        return context
+
+    def process_import(self, request, **kwargs):
+        # The confirmation carries the stored file's name and the format's
+        # index back from the browser: answer a tampered, stale or repeated
+        # confirmation clearly rather than with a server error.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            index = form.cleaned_data["format"]
+            if not index.isdigit() or int(index) >= len(self.get_import_formats()):
+                return HttpResponseBadRequest("Unknown import format.", content_type="text/plain")
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            self.message_user(
+                request,
+                "The uploaded file is no longer here (already imported, or too old): "
+                "upload it again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
+
+    def process_result(self, result, request):
+        # The confirmed import runs again from the file; should a row have
+        # become invalid since the preview, nothing was saved: say so.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer passes the checks. "
+                "Upload it again to see which rows fail.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals, created = result.totals, getattr(result, "created", {})
+
+        def count(number, noun):
+            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+        message = (
+            f"Import finished: {count(totals['new'], 'supply line')} added, "
+            f"{totals['update']} updated, {totals['skip']} unchanged; "
+            f"{count(created.get('shipments', 0), 'new shipment')}, "
+            f"{count(created.get('donors', 0), 'new donor')}, "
+            f"{count(created.get('recipients', 0), 'new recipient')}. "
+            "New shipments are not published."
+        )
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(ShipmentItem)
-class ShipmentItemAdmin(admin.ModelAdmin):
+class ShipmentItemAdmin(StaffAdmin):
+    form = ShipmentItemInlineForm
     list_display = ["shipment", "category", "description", "quantity", "unit"]
     list_filter = ["category", "unit"]
     list_select_related = ["shipment", "category"]
@@ -40,7 +343,7 @@ class ShipmentItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(StaffAdmin):
     list_display = ["title", "publisher", "published_on", "shipment"]
     list_select_related = ["shipment"]
     search_fields = ["title", "publisher", "shipment__reference"]

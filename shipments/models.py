@@ -5,10 +5,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from donors.models import Donor, Recipient
 from shipments.currencies import CURRENCY_CHOICES
@@ -45,6 +48,39 @@ class ShipmentQuerySet(models.QuerySet):
     def published(self):
         """The only shipments the public may see."""
         return self.filter(is_published=True)
+
+    def mark(self, status, user=None):
+        """Move these shipments to `status`; return how many were not already there.
+
+        Each change is recorded in the change history under `user`.
+        """
+        return self._set(user, status=status)
+
+    def set_published(self, published, user=None):
+        """Publish or unpublish these shipments; return how many changed."""
+        return self._set(user, is_published=published)
+
+    def _set(self, user, **values):
+        # A queryset update() would bypass the change history, so the rows
+        # are saved in bulk together with one history row each.
+        with transaction.atomic():
+            # Locked and read afresh: the queryset may carry annotations that
+            # cannot be locked (e.g. an admin's counts).
+            pks = self.exclude(**values).values("pk")
+            shipments = list(Shipment.objects.filter(pk__in=pks).select_for_update())
+            now = timezone.now()
+            for shipment in shipments:
+                for name, value in values.items():
+                    setattr(shipment, name, value)
+                shipment.updated_by = user
+                shipment.updated_at = now
+            bulk_update_with_history(
+                shipments,
+                Shipment,
+                [*values, "updated_by", "updated_at"],
+                default_user=user,
+            )
+        return len(shipments)
 
 
 reference_validator = RegexValidator(
@@ -202,6 +238,9 @@ class Shipment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShipmentQuerySet.as_manager()
+    # Every change, including to the list of donors; updated_at would only
+    # repeat the record's own date.
+    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-shipped_on", "reference"]
@@ -275,6 +314,15 @@ class Shipment(models.Model):
             errors["rate_source"] = "Say where the exchange rate comes from."
         if self.pk is not None and self.pledge_id == self.pk:
             errors["pledge"] = "A shipment cannot be part of itself."
+        # The database constraints say the same; saying it here puts the
+        # message beside the field, and spares a query per constraint.
+        if self.shipped_on and self.arrived_on and self.arrived_on < self.shipped_on:
+            errors["arrived_on"] = "The arrival date cannot be before the shipping date."
+        if self.origin_country and self.origin_country == self.destination_country:
+            errors["destination_country"] = (
+                "Origin and destination must be different countries: the tracker is for "
+                "cross-border aid."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -344,6 +392,7 @@ class ShipmentItem(models.Model):
     )
 
     objects = ShipmentItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["shipment", "position", "id"]
@@ -393,6 +442,8 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="How the date or publisher was established, if not printed."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["shipment", "published_on", "id"]

@@ -14,3 +14,50 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+ROLES = ["anonymous", "data_entry", "editor", "superuser"]
+
+
+@pytest.fixture
+def data_entry(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role="Data entry")
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role="Editor")
+
+
+@pytest.fixture
+def data_entry_client(client, data_entry):
+    client.force_login(data_entry)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture(params=ROLES)
+def role_client(request, client, db):
+    """A client signed in as each role in turn (and once not signed in); `.role` names it."""
+    from tests.factories import StaffFactory
+
+    users = {
+        "anonymous": None,
+        "data_entry": lambda: StaffFactory(role="Data entry"),
+        "editor": lambda: StaffFactory(role="Editor"),
+        "superuser": lambda: StaffFactory(is_superuser=True),
+    }
+    make_user = users[request.param]
+    if make_user is not None:
+        client.force_login(make_user())
+    client.role = request.param
+    return client

@@ -3,6 +3,7 @@
 from importlib import import_module
 
 import factory
+from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
 from donors.models import Donor, Recipient
@@ -87,3 +88,19 @@ class SourceFactory(DjangoModelFactory):
     shipment = factory.SubFactory(ShipmentFactory)
     title = factory.Sequence(lambda n: f"Report {n}")
     publisher = "Test Gazette"
+
+
+class StaffFactory(DjangoModelFactory):
+    """A staff user; `role` names the group ("Data entry", "Editor") the migration made."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))

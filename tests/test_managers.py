@@ -1,9 +1,10 @@
 """QuerySet behaviour: what the public may see and how totals are counted."""
 
 import pytest
+from django.db.models import Count
 
 from shipments.models import Shipment, ShipmentItem
-from tests.factories import ShipmentFactory, ShipmentItemFactory, category
+from tests.factories import ShipmentFactory, ShipmentItemFactory, StaffFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,30 @@ def test_totals_count_shipments_once():
     ShipmentItemFactory.create_batch(3, shipment=shipment, quantity=1)
     [row] = totals_for("masks")
     assert (row["shipments"], row["lines"], row["total_quantity"]) == (1, 3, 3)
+
+
+def test_mark_changes_only_shipments_in_another_status():
+    editor = StaffFactory()
+    pledged = ShipmentFactory(status="pledged")
+    delivered = ShipmentFactory(status="delivered", updated_by=None)
+    changed = Shipment.objects.all().mark(Shipment.Status.DELIVERED, user=editor)
+    assert changed == 1
+    pledged.refresh_from_db()
+    delivered.refresh_from_db()
+    assert (pledged.status, pledged.updated_by) == ("delivered", editor)
+    assert delivered.updated_by is None
+
+
+def test_set_published_records_one_history_row_per_change():
+    editor = StaffFactory()
+    shipment = ShipmentFactory(is_published=False)
+    before = shipment.history.count()
+    assert Shipment.objects.all().set_published(True, user=editor) == 1
+    assert shipment.history.count() == before + 1
+    assert shipment.history.latest().is_published
+
+
+def test_mark_on_an_annotated_queryset():
+    ShipmentFactory(status="pledged")
+    annotated = Shipment.objects.annotate(item_count=Count("items"))
+    assert annotated.mark(Shipment.Status.CANCELLED) == 1

@@ -1,0 +1,98 @@
+"""Staff forms: a shipment with its items, as entered in the admin."""
+
+from django import forms
+
+from shipments.models import Shipment, ShipmentItem
+
+NEGATIVE = "{what} cannot be negative."
+
+
+class ShipmentAdminForm(forms.ModelForm):
+    """The shipment form; countries left blank are taken from the parties."""
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "reference",
+            "donors",
+            "recipient",
+            "status",
+            "is_published",
+            "origin_country",
+            "destination_country",
+            "announced_on",
+            "shipped_on",
+            "arrived_on",
+            "transport_mode",
+            "arrival_point",
+            "weight_kg",
+            "terms",
+            "declared_value",
+            "currency",
+            "value_usd",
+            "usd_rate",
+            "rate_date",
+            "rate_source",
+            "pledge",
+            "notes",
+        ]
+        error_messages = {
+            "currency": {
+                "invalid_choice": "%(value)s is not an ISO 4217 currency code in use, "
+                "e.g. EUR, CNY or USD."
+            },
+            "weight_kg": {"min_value": NEGATIVE.format(what="A weight")},
+            "declared_value": {"min_value": NEGATIVE.format(what="A value")},
+            "value_usd": {"min_value": NEGATIVE.format(what="A value")},
+            "usd_rate": {"min_value": "An exchange rate must be more than zero."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("origin_country", "destination_country"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        donors = cleaned_data.get("donors")
+        recipient = cleaned_data.get("recipient")
+        origin, destination = Shipment.countries_from_parties(donors or [], recipient)
+        if not cleaned_data.get("origin_country") and "origin_country" not in self.errors:
+            if origin:
+                cleaned_data["origin_country"] = origin
+            elif donors:
+                self.add_error(
+                    "origin_country", "The donors are from several countries: choose the origin."
+                )
+            else:
+                self.add_error("origin_country", "Choose the origin, or the donors.")
+        if not cleaned_data.get("destination_country") and "destination_country" not in self.errors:
+            if destination:
+                cleaned_data["destination_country"] = destination
+            else:
+                self.add_error("destination_country", "Choose the destination, or the recipient.")
+        return cleaned_data
+
+
+class ShipmentItemInlineForm(forms.ModelForm):
+    class Meta:
+        model = ShipmentItem
+        fields = [
+            "shipment",
+            "category",
+            "description",
+            "quantity",
+            "is_estimate",
+            "quantity_note",
+            "unit",
+            "value_usd",
+            "position",
+        ]
+        error_messages = {
+            "quantity": {
+                "min_value": "A quantity cannot be negative; leave it blank if unknown.",
+                "invalid": "Enter a whole number, without separators, e.g. 40000.",
+            },
+            "value_usd": {"min_value": NEGATIVE.format(what="A value")},
+        }

@@ -1,0 +1,79 @@
+"""POST data for the admin's shipment page, as a browser would send it."""
+
+SHIPMENT_URL = "/admin/shipments/shipment/"
+
+ITEM_DEFAULTS = {
+    "category": "",
+    "description": "",
+    "quantity": "",
+    "quantity_note": "",
+    "unit": "pieces",
+    "value_usd": "",
+    "position": "0",
+}
+SOURCE_DEFAULTS = {"title": "", "publisher": "", "published_on": "", "url": "", "excerpt": ""}
+
+
+def change_url(shipment):
+    return f"{SHIPMENT_URL}{shipment.pk}/change/"
+
+
+def inline(prefix, rows, defaults):
+    """Management form and rows for a new-rows-only inline; existing rows are left alone."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in {**defaults, **row}.items():
+            data[f"{prefix}-{index}-{name}"] = value
+    return data
+
+
+def shipment_data(donors, recipient, items=(), sources=(), **fields):
+    """The shipment form's fields, with `items` and `sources` as new inline rows."""
+    data = {
+        "reference": "2020-CN-IT-100",
+        "donors": [str(donor.pk) for donor in donors],
+        "recipient": str(recipient.pk),
+        "status": "pledged",
+        "origin_country": "",
+        "destination_country": "",
+        "announced_on": "",
+        "shipped_on": "",
+        "arrived_on": "",
+        "transport_mode": "",
+        "arrival_point": "",
+        "weight_kg": "",
+        "terms": "donation",
+        "declared_value": "",
+        "currency": "",
+        "value_usd": "",
+        "usd_rate": "",
+        "rate_date": "",
+        "rate_source": "",
+        "pledge": "",
+        "notes": "",
+        **fields,
+    }
+    data.update(inline("items", items, ITEM_DEFAULTS))
+    data.update(inline("sources", sources, SOURCE_DEFAULTS))
+    return data
+
+
+def existing_shipment_data(shipment, **fields):
+    """The change form of `shipment` as it stands, with `fields` changed."""
+    values = {
+        "reference": shipment.reference,
+        "status": shipment.status,
+        "origin_country": shipment.origin_country.code,
+        "destination_country": shipment.destination_country.code,
+        "terms": shipment.terms,
+        "notes": shipment.notes,
+    }
+    if shipment.is_published:
+        values["is_published"] = "on"
+    values.update(fields)
+    return shipment_data(list(shipment.donors.all()), shipment.recipient, **values)

@@ -1,0 +1,432 @@
+"""Spreadsheet import: one row per supply line, in the columns of /items.csv."""
+
+import csv
+import io
+
+import pytest
+import tablib
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from import_export.formats.base_formats import CSV
+
+from donors.models import Donor, Recipient
+from shipments.imports import FORMULA_STARTS, ITEM_COLUMNS, ShipmentItemResource
+from shipments.models import Shipment, ShipmentItem
+from tests.admin_forms import SHIPMENT_URL
+from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = f"{SHIPMENT_URL}import/"
+CONFIRM_URL = f"{SHIPMENT_URL}process_import/"
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+
+def row(**values):
+    """One line of the file: a box of masks from a Chinese foundation to Italy."""
+    line = dict.fromkeys(ITEM_COLUMNS, "")
+    line.update(
+        shipment_reference="2020-CN-IT-001",
+        status="delivered",
+        donors="Jack Ma Foundation",
+        donor_countries="CN",
+        donor_kinds="foundation",
+        recipient="Italian Red Cross",
+        recipient_country="IT",
+        recipient_kind="red-cross",
+        shipped_on="2020-03-12",
+        category="masks",
+        description="Surgical masks",
+        quantity="1000",
+        unit="pieces",
+        quantity_is_estimate="false",
+        terms="donation",
+    )
+    line.update(values)
+    return line
+
+
+def csv_bytes(rows, columns=ITEM_COLUMNS, bom=False):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+def import_file(data, dry_run=False, user=None):
+    """Import CSV bytes exactly as the admin reads them."""
+    dataset = CSV(encoding="utf-8-sig").create_dataset(data.decode("utf-8-sig"))
+    return ShipmentItemResource().import_data(dataset, dry_run=dry_run, user=user)
+
+
+def invalid_rows(result):
+    return {
+        invalid.number: {**invalid.field_specific_errors, "": invalid.non_field_specific_errors}
+        for invalid in result.invalid_rows
+    }
+
+
+def export_like_items_csv(items):
+    """Rows as /items.csv writes them: codes, '; '-joined lists, neutralised text."""
+
+    def text(value):
+        value = "" if value is None else str(value)
+        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+    rows = []
+    for item in items:
+        shipment = item.shipment
+        donors = list(shipment.donors.all())
+        rows.append(
+            {
+                "shipment_reference": shipment.reference,
+                "status": shipment.status,
+                "donors": "; ".join(text(donor.name) for donor in donors),
+                "donor_countries": "; ".join(donor.country.code for donor in donors),
+                "recipient": text(shipment.recipient.name),
+                "recipient_country": shipment.recipient.country.code,
+                "shipped_on": shipment.shipped_on.isoformat() if shipment.shipped_on else "",
+                "category": item.category.slug,
+                "description": text(item.description),
+                "quantity": "" if item.quantity is None else item.quantity,
+                "quantity_note": text(item.quantity_note),
+                "unit": item.unit,
+                "url": f"https://aid.example.org/shipments/{shipment.reference}/",
+                "quantity_is_estimate": "true" if item.is_estimate else "false",
+                "item_value_usd": "" if item.value_usd is None else item.value_usd,
+                "category_name": item.category.name,
+                "donor_kinds": "; ".join(donor.kind for donor in donors),
+                "recipient_kind": shipment.recipient.kind,
+                "recipient_country_name": shipment.recipient.country.name,
+                "origin_country": shipment.origin_country.code,
+                "destination_country": shipment.destination_country.code,
+                "announced_on": shipment.announced_on.isoformat() if shipment.announced_on else "",
+                "arrived_on": shipment.arrived_on.isoformat() if shipment.arrived_on else "",
+                "terms": shipment.terms,
+                "transport_mode": shipment.transport_mode,
+                "arrival_point": text(shipment.arrival_point),
+            }
+        )
+    return rows
+
+
+def history_counts():
+    return [model.history.count() for model in (Shipment, ShipmentItem, Donor, Recipient)]
+
+
+# The resource ---------------------------------------------------------------
+
+
+def test_rows_of_one_reference_make_one_shipment_with_new_parties():
+    result = import_file(
+        csv_bytes(
+            [
+                row(),
+                row(category="gloves", description="Gloves", quantity="500", unit="pairs"),
+                row(
+                    shipment_reference="2020-CN-IT-002",
+                    donors="Fosun Foundation; Longfor Group",
+                    donor_countries="CN; CN",
+                    donor_kinds="foundation; company",
+                    description="N95 respirator masks",
+                    quantity="",
+                    quantity_note="tens of thousands",
+                    quantity_is_estimate="true",
+                ),
+            ]
+        )
+    )
+    assert not result.has_validation_errors() and not result.has_errors()
+    assert result.totals["new"] == 3
+    first = Shipment.objects.get(reference="2020-CN-IT-001")
+    assert [item.description for item in first.items.all()] == ["Surgical masks", "Gloves"]
+    assert (first.origin_country, first.destination_country) == ("CN", "IT")
+    assert not first.is_published
+    joint = Shipment.objects.get(reference="2020-CN-IT-002")
+    assert sorted(joint.donors.values_list("slug", "kind")) == [
+        ("fosun-foundation", "foundation"),
+        ("longfor-group", "company"),
+    ]
+    [record] = joint.history.all()
+    assert sorted(link.donor.slug for link in record.donors.all()) == [
+        "fosun-foundation",
+        "longfor-group",
+    ]
+    vague = joint.items.get()
+    assert (vague.quantity, vague.quantity_note, vague.is_estimate) == (
+        None,
+        "tens of thousands",
+        True,
+    )
+    assert Recipient.objects.get().kind == "red-cross"
+    assert result.created == {"shipments": 2, "donors": 3, "recipients": 1}
+
+
+def test_importing_the_same_file_twice_changes_nothing():
+    data = csv_bytes([row(), row(category="gloves", description="Gloves", unit="pairs")])
+    import_file(data)
+    counts = history_counts()
+    result = import_file(data)
+    assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, 2)
+    assert (Shipment.objects.count(), ShipmentItem.objects.count()) == (1, 2)
+    assert history_counts() == counts
+
+
+def test_reimporting_an_export_of_the_demo_data_is_a_no_op(demo_data):
+    items = ShipmentItem.objects.select_related("shipment__recipient", "category").order_by(
+        "shipment__reference", "position"
+    )
+    data = csv_bytes(export_like_items_csv(items), bom=True)
+    counts = history_counts()
+    result = import_file(data)
+    assert not result.has_validation_errors(), invalid_rows(result)
+    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    assert result.totals["skip"] == items.count()
+    assert history_counts() == counts
+    assert not Shipment.objects.filter(is_published=False).exists()
+
+
+def test_one_bad_row_saves_nothing_and_names_the_row():
+    data = csv_bytes(
+        [
+            row(),
+            row(shipment_reference="2020-CN-IT-002", quantity="-5"),
+            row(shipment_reference="2020-CN-IT-003", shipped_on="14/03/2020"),
+        ]
+    )
+    result = import_file(data)
+    errors = invalid_rows(result)
+    assert set(errors) == {2, 3}
+    assert errors[2]["quantity"] == ["A quantity cannot be negative; leave it blank if unknown."]
+    assert "YYYY-MM-DD" in errors[3]["shipped_on"][0]
+    assert not Shipment.objects.exists()
+    assert not Donor.objects.exists()
+
+
+def test_model_rules_apply_to_imported_rows():
+    result = import_file(
+        csv_bytes(
+            [
+                row(shipped_on="2020-03-14", arrived_on="2020-03-10"),
+                row(shipment_reference="bad ref", description="Gloves"),
+            ]
+        )
+    )
+    errors = invalid_rows(result)
+    assert "arrival date cannot be before" in str(errors[1])
+    assert "capital letters" in str(errors[2]["shipment_reference"])
+    assert not Shipment.objects.exists()
+
+
+def test_a_shipments_rows_must_agree():
+    result = import_file(csv_bytes([row(), row(description="Gloves", status="pledged")]))
+    [message] = invalid_rows(result)[2]["status"]
+    assert "differs from row 1" in message
+    assert not Shipment.objects.exists()
+
+
+def test_a_supply_line_is_given_once():
+    result = import_file(csv_bytes([row(), row(quantity="7")]))
+    assert "Row 1 already gives" in invalid_rows(result)[2][""][0]
+
+
+def test_new_party_needs_a_country():
+    result = import_file(csv_bytes([row(donor_countries="", donor_kinds="")]))
+    assert "'Jack Ma Foundation' is new" in invalid_rows(result)[1]["donor_countries"][0]
+
+
+def test_unknown_codes_are_named():
+    result = import_file(csv_bytes([row(category="soap", unit="crates", recipient_country="XX")]))
+    errors = invalid_rows(result)[1]
+    assert "use one of: masks" in errors["category"][0]
+    assert "'crates' is not one of" in errors["unit"][0]
+    assert "'XX' is not an ISO 3166" in errors["recipient_country"][0]
+
+
+def test_parties_are_matched_by_slug_or_exact_name():
+    donor = DonorFactory(slug="jack-ma-foundation", name="Jack Ma Foundation", country="CN")
+    recipient = RecipientFactory(name="Italian Red Cross")
+    import_file(csv_bytes([row(donors="jack-ma-foundation", donor_countries="")]))
+    shipment = Shipment.objects.get()
+    assert list(shipment.donors.all()) == [donor]
+    assert shipment.recipient == recipient
+    assert (Donor.objects.count(), Recipient.objects.count()) == (1, 1)
+
+
+def test_a_new_partys_slug_does_not_clash():
+    DonorFactory(slug="jack-ma-foundation", name="Jack Ma Foundation (Hong Kong)")
+    import_file(csv_bytes([row()]))
+    assert Shipment.objects.get().donors.get().slug == "jack-ma-foundation-2"
+
+
+def test_reimport_updates_changes_but_never_unpublishes():
+    import_file(csv_bytes([row()]))
+    Shipment.objects.update(is_published=True)
+    result = import_file(csv_bytes([row(quantity="2000", arrival_point="Milan Malpensa")]))
+    assert result.totals["update"] == 1
+    shipment = Shipment.objects.get()
+    assert shipment.is_published
+    assert shipment.arrival_point == "Milan Malpensa"
+    assert shipment.items.get().quantity == 2000
+
+
+def test_an_existing_shipment_keeps_its_other_items():
+    item = ShipmentItemFactory(
+        shipment=ShipmentFactory(reference="2020-CN-IT-001"), description="Old line"
+    )
+    import_file(csv_bytes([row()]))
+    shipment = Shipment.objects.get()
+    assert [line.description for line in shipment.items.all()] == ["Old line", "Surgical masks"]
+    assert shipment.items.get(description="Surgical masks").position == item.position + 1
+
+
+def test_neutralised_cells_are_read_back():
+    import_file(csv_bytes([row(description="'=cmd|calc", quantity_note="'not given")]))
+    item = ShipmentItem.objects.get()
+    assert (item.description, item.quantity_note) == ("=cmd|calc", "'not given")
+
+
+def test_nul_characters_are_dropped():
+    import_file(csv_bytes([row(description="Surgical\x00 masks")]))
+    assert ShipmentItem.objects.get().description == "Surgical masks"
+
+
+def test_informational_columns_may_be_left_out():
+    columns = [name for name in ITEM_COLUMNS if name not in {"url", "category_name"}]
+    line = {name: value for name, value in row().items() if name in columns}
+    result = import_file(csv_bytes([line], columns=columns))
+    assert result.totals["new"] == 1
+
+
+def test_a_wrong_header_is_reported_and_nothing_saved():
+    data = csv_bytes([{"reference": "X"}], columns=["reference"])
+    result = import_file(data)
+    [error] = result.base_errors
+    assert "missing column(s): shipment_reference" in str(error.error)
+    assert "unknown column(s): reference" in str(error.error)
+
+
+# The admin pages --------------------------------------------------------------
+
+
+def upload(client, data, name="shipments.csv", file_format=CSV_FORMAT):
+    return client.post(
+        IMPORT_URL,
+        {
+            "resource": "0",
+            "format": file_format,
+            "import_file": SimpleUploadedFile(name, data),
+        },
+    )
+
+
+def confirm(client, preview):
+    return client.post(CONFIRM_URL, preview.context["confirm_form"].initial)
+
+
+def test_preview_then_confirm_saves_with_the_user_in_the_history(data_entry_client, data_entry):
+    preview = upload(data_entry_client, csv_bytes([row()], bom=True))
+    assert preview.status_code == 200
+    assert preview.context["confirm_form"] is not None
+    assert "Surgical masks" in preview.content.decode()
+    assert not Shipment.objects.exists()
+
+    response = confirm(data_entry_client, preview)
+    assert response.status_code == 302
+    shipment = Shipment.objects.get()
+    assert (shipment.created_by, shipment.updated_by) == (data_entry, data_entry)
+    assert shipment.history.latest().history_user == data_entry
+    assert shipment.items.get().history.get().history_user == data_entry
+    [message] = [m.message for m in get_messages(response.wsgi_request)]
+    assert message == (
+        "Import finished: 1 supply line added, 0 updated, 0 unchanged; 1 new shipment, "
+        "1 new donor, 1 new recipient. New shipments are not published."
+    )
+
+
+def test_preview_names_the_bad_row_and_offers_no_confirmation(data_entry_client):
+    response = upload(data_entry_client, csv_bytes([row(), row(description="Gloves", unit="")]))
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "<td>2</td>" in page
+    assert "Give the unit." in page
+    assert not Shipment.objects.exists()
+
+
+def test_a_wrong_header_is_explained_on_the_page(data_entry_client):
+    response = upload(data_entry_client, b"reference,quantity\r\nX,1\r\n")
+    page = response.content.decode()
+    assert "does not match the template" in page
+    assert "Traceback" not in page
+
+
+def test_an_unreadable_file_is_a_form_error(data_entry_client):
+    response = upload(data_entry_client, b"\xff\xfe\x00garbage", file_format=XLSX_FORMAT)
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"]
+
+
+def test_xlsx_file_imports(data_entry_client):
+    dataset = tablib.Dataset(headers=ITEM_COLUMNS)
+    values = row(quantity=1000)
+    dataset.append([values[name] for name in ITEM_COLUMNS])
+    preview = upload(data_entry_client, dataset.export("xlsx"), "shipments.xlsx", XLSX_FORMAT)
+    assert preview.context["confirm_form"] is not None, preview.context["result"].invalid_rows
+    confirm(data_entry_client, preview)
+    assert ShipmentItem.objects.get().quantity == 1000
+
+
+def test_import_page_links_the_templates(data_entry_client):
+    page = data_entry_client.get(IMPORT_URL).content.decode()
+    assert f'href="{IMPORT_URL}template.csv"' in page
+    assert f'href="{IMPORT_URL}template.xlsx"' in page
+
+
+def test_csv_template_is_the_header_row(data_entry_client):
+    response = data_entry_client.get(f"{IMPORT_URL}template.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode().splitlines() == [",".join(ITEM_COLUMNS)]
+
+
+def test_xlsx_template_is_the_header_row(data_entry_client):
+    response = data_entry_client.get(f"{IMPORT_URL}template.xlsx")
+    dataset = tablib.Dataset().load(response.content, format="xlsx")
+    assert (dataset.headers, len(dataset)) == (ITEM_COLUMNS, 0)
+
+
+def test_unknown_template_format_is_not_found(data_entry_client):
+    assert data_entry_client.get(f"{IMPORT_URL}template.ods").status_code == 404
+
+
+def test_confirming_twice_imports_once(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    confirm(data_entry_client, preview)
+    response = confirm(data_entry_client, preview)
+    assert response.status_code == 302
+    assert response["Location"] == IMPORT_URL
+    assert ShipmentItem.objects.count() == 1
+
+
+def test_a_file_that_became_invalid_after_its_preview_saves_nothing(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    # Meanwhile two donors of that name appear: the name no longer says which.
+    DonorFactory(name="Jack Ma Foundation", slug="jack-ma-1")
+    DonorFactory(name="Jack Ma Foundation", slug="jack-ma-2")
+    response = confirm(data_entry_client, preview)
+    assert (response.status_code, response["Location"]) == (302, IMPORT_URL)
+    [message] = [m.message for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was imported")
+    assert not Shipment.objects.exists()
+
+
+def test_a_tampered_confirmation_is_refused(data_entry_client):
+    preview = upload(data_entry_client, csv_bytes([row()]))
+    data = {**preview.context["confirm_form"].initial, "format": "9"}
+    assert data_entry_client.post(CONFIRM_URL, data).status_code == 400
+    data = {**preview.context["confirm_form"].initial, "import_file_name": "../../etc/passwd"}
+    assert data_entry_client.post(CONFIRM_URL, data).status_code == 302
+    assert not Shipment.objects.exists()
