@@ -154,6 +154,10 @@ class Export:
         )
         return numbered.query.sql_with_params()
 
+    def unordered_ids_sql(self):
+        """The filtered shipments' ids alone: enough to count, without sorting."""
+        return self.shipments.order_by().values_list("pk").query.sql_with_params()
+
     def with_clause(self, extra=""):
         selection, params = self.selection_sql()
         through = Shipment.donors.through._meta.db_table
@@ -196,8 +200,8 @@ class ShipmentsExport(Export):
         )
 
     def count_sql(self):
-        selection, params = self.selection_sql()
-        return f"SELECT count(*) FROM ({selection}) AS sel (id, rn)", params
+        ids, params = self.unordered_ids_sql()
+        return f"SELECT count(*) FROM ({ids}) AS sel", params
 
     def copy_sql(self):
         sources = f"""sa AS (
@@ -243,10 +247,10 @@ class ItemsExport(Export):
             JOIN {SupplyCategory._meta.db_table} c ON c.id = i.category_id"""
 
     def count_sql(self):
-        selection, params = self.selection_sql()
+        ids, params = self.unordered_ids_sql()
         where, where_params = self.item_filter_sql()
         return (
-            f"SELECT count(*) FROM ({selection}) AS sel (id, rn) {self.item_joins()} {where}",
+            f"SELECT count(*) FROM ({ids}) AS sel (id) {self.item_joins()} {where}",
             [*params, *where_params],
         )
 
@@ -310,15 +314,29 @@ class CopyStream:
         copy_sql = f"COPY ({self.mogrify(sql, params, named=base_url)}) TO STDOUT WITH (FORMAT csv)"
 
         class Sink:
+            """psycopg2 writes COPY's output one row at a time; hand it on in large chunks."""
+
+            def __init__(self):
+                self.buffer = bytearray()
+
             def write(self, data):
+                self.buffer += data
+                if len(self.buffer) >= CHUNK_BYTES:
+                    self.flush()
+
+            def flush(self):
                 if cancelled.is_set():
                     raise ExportCancelled
-                chunks.put(bytes(data))
+                if self.buffer:
+                    chunks.put(bytes(self.buffer))
+                    self.buffer.clear()
 
         def work():
             try:
+                sink = Sink()
                 with self.connection.cursor() as cursor:
-                    cursor.copy_expert(copy_sql, Sink(), size=CHUNK_BYTES)
+                    cursor.copy_expert(copy_sql, sink)
+                sink.flush()
                 self.connection.commit()
                 chunks.put(done)
             except BaseException as error:  # handed to the consumer, not lost

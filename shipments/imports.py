@@ -22,37 +22,12 @@ from import_export import fields, resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
+from shipments import columns
 from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
 
 # The header of the public /items.csv, in its order: an export imports again.
-ITEM_COLUMNS = [
-    "shipment_reference",
-    "status",
-    "donors",
-    "donor_countries",
-    "recipient",
-    "recipient_country",
-    "shipped_on",
-    "category",
-    "description",
-    "quantity",
-    "quantity_note",
-    "unit",
-    "url",
-    "quantity_is_estimate",
-    "item_value_usd",
-    "category_name",
-    "donor_kinds",
-    "recipient_kind",
-    "recipient_country_name",
-    "origin_country",
-    "destination_country",
-    "announced_on",
-    "arrived_on",
-    "terms",
-    "transport_mode",
-    "arrival_point",
-]
+# The import reads exactly the columns the public /items.csv writes.
+ITEM_COLUMNS = [column.name for column in columns.ITEM_COLUMNS]
 # Derived from other columns on export; read only by people.
 INFORMATIONAL_COLUMNS = {"url", "category_name", "recipient_country_name"}
 REQUIRED_COLUMNS = [name for name in ITEM_COLUMNS if name not in INFORMATIONAL_COLUMNS]

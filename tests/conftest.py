@@ -61,3 +61,26 @@ def role_client(request, client, db):
         client.force_login(make_user())
     client.role = request.param
     return client
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Put back the rows data migrations create, for transactional tests.
+
+    A transactional test empties every table when it ends, the supply
+    categories and staff roles included; the next one starts by recreating
+    them exactly as the migrations do.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration, function in [
+        ("shipments.migrations.0002_supply_categories", "create_categories"),
+        ("shipments.migrations.0004_roles", "create_roles"),
+    ]:
+        getattr(import_module(migration), function)(apps, None)

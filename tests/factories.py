@@ -1,7 +1,5 @@
 """Test data factories. Shipments are published unless a test says otherwise."""
 
-from importlib import import_module
-
 import factory
 from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
@@ -50,24 +48,9 @@ class ShipmentFactory(DjangoModelFactory):
             self.donors.set(extracted if extracted is not None else [DonorFactory()])
 
 
-REFERENCE_CATEGORIES = import_module("shipments.migrations.0002_supply_categories").CATEGORIES
-
-
 def category(slug):
-    """The reference category created by the data migration.
-
-    Transactional tests empty every table afterwards, the migration's rows
-    included, so the category is put back from the same definitions if need be.
-    """
-    found = SupplyCategory.objects.filter(slug=slug).first()
-    if found:
-        return found
-    order, (_, name, unit, description) = next(
-        (n, row) for n, row in enumerate(REFERENCE_CATEGORIES, start=1) if row[0] == slug
-    )
-    return SupplyCategory.objects.create(
-        slug=slug, name=name, default_unit=unit, description=description, sort_order=order * 10
-    )
+    """The reference category created by the data migration."""
+    return SupplyCategory.objects.get(slug=slug)
 
 
 class ShipmentItemFactory(DjangoModelFactory):
