@@ -3,5 +3,6 @@ from django.urls import path
 from shipments import views
 
 urlpatterns = [
+    path("shipments/", views.shipment_list, name="shipment-list"),
     path("shipments/<str:reference>/", views.shipment_detail, name="shipment-detail"),
 ]
