@@ -1,6 +1,8 @@
-"""Public pages about shipments: the filterable list and one shipment."""
+"""Public pages about shipments: the filterable list, one shipment, the countries."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django_countries import countries
 
 from shipments import listing, summaries
 from shipments.filters import PAGE_PARAM, ShipmentFilter
@@ -39,3 +41,25 @@ def shipment_detail(request, reference):
         reference=reference,
     )
     return render(request, "shipments/shipment_detail.html", {"shipment": shipment})
+
+
+def country_list(request):
+    sort = request.GET.get("sort") or summaries.DEFAULT_COUNTRY_SORT
+    if sort not in summaries.COUNTRY_SORTS:
+        context = {"sort_error": sort, "sorts": summaries.COUNTRY_SORTS}
+        return render(request, "shipments/country_list.html", context, status=400)
+    context = {"countries": summaries.country_index(sort), "sort": sort}
+    return render(request, "shipments/country_list.html", context)
+
+
+def country_detail(request, code):
+    if code.upper() not in countries:
+        raise Http404("No country has this code.")
+    if code != code.upper():
+        return redirect("country-detail", code=code.upper(), permanent=True)
+    context = {
+        "code": code,
+        "name": summaries.country_name(code),
+        **summaries.country_profile(code),
+    }
+    return render(request, "shipments/country_detail.html", context)
