@@ -4,7 +4,7 @@ from shipments import views
 
 urlpatterns = [
     path("shipments/", views.shipment_list, name="shipment-list"),
-    path("shipments/<str:reference>/", views.shipment_detail, name="shipment-detail"),
+    path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
 ]

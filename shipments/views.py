@@ -1,12 +1,13 @@
 """Public pages about shipments: the filterable list, one shipment, the countries."""
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
 from shipments import listing, summaries
 from shipments.filters import PAGE_PARAM, ShipmentFilter
-from shipments.models import Shipment
+from shipments.models import Shipment, ShipmentItem
 
 
 def shipment_list(request):
@@ -37,7 +38,16 @@ def shipment_detail(request, reference):
     shipment = get_object_or_404(
         Shipment.objects.published()
         .select_related("recipient", "pledge")
-        .prefetch_related("donors", "items__category", "sources"),
+        .prefetch_related(
+            "donors",
+            Prefetch("items", queryset=ShipmentItem.objects.select_related("category")),
+            "sources",
+            Prefetch(
+                "deliveries",
+                queryset=Shipment.objects.published().order_by("shipped_on", "reference"),
+                to_attr="published_deliveries",
+            ),
+        ),
         reference=reference,
     )
     return render(request, "shipments/shipment_detail.html", {"shipment": shipment})
