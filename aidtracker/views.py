@@ -5,24 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from donors.models import Donor, Recipient
-from shipments import glossary
+from shipments import glossary, summaries
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
-from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
+from shipments.models import Shipment, SupplyCategory, Unit
 
 
 def home(request):
-    shipments = Shipment.objects.published()
-    latest = (
-        shipments.select_related("recipient")
-        .prefetch_related("donors")
-        .order_by("-updated_at", "reference")[:10]
-    )
-    context = {
-        "shipment_count": shipments.count(),
-        "latest": latest,
-        "totals": ShipmentItem.objects.published().totals_by_category(),
-    }
-    return render(request, "home.html", context)
+    return render(request, "home.html", summaries.overview())
 
 
 def about_data(request):
