@@ -10,6 +10,7 @@ admin.site.index_title = "Shipments, parties and sources"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("about/data/", views.about_data, name="about-data"),
     path("", include("shipments.urls")),
     path("", include("donors.urls")),
     path("admin/", admin.site.urls),

@@ -1,25 +1,33 @@
-"""Site-wide pages: the home page and the health check."""
+"""Site-wide pages: the home page, the data dictionary and the health check."""
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from shipments.models import Shipment, ShipmentItem
+from donors.models import Donor, Recipient
+from shipments import glossary, summaries
+from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.models import Shipment, SupplyCategory, Unit
 
 
 def home(request):
-    shipments = Shipment.objects.published()
-    latest = (
-        shipments.select_related("recipient")
-        .prefetch_related("donors")
-        .order_by("-updated_at", "reference")[:10]
-    )
+    return render(request, "home.html", summaries.overview())
+
+
+def about_data(request):
+    """The data dictionary, generated from the export columns and the models' choices."""
     context = {
-        "shipment_count": shipments.count(),
-        "latest": latest,
-        "totals": ShipmentItem.objects.published().totals_by_category(),
+        "shipment_columns": SHIPMENT_COLUMNS,
+        "item_columns": ITEM_COLUMNS,
+        "column_kinds": glossary.COLUMN_KINDS,
+        "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
+        "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
+        "units": glossary.entries(Unit, glossary.UNITS),
+        "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
+        "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
+        "categories": SupplyCategory.objects.all(),
     }
-    return render(request, "home.html", context)
+    return render(request, "about_data.html", context)
 
 
 def healthz(request):

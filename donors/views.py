@@ -1,21 +1,36 @@
+"""Public pages of the parties: one donor or recipient, its totals and its shipments."""
+
 from django.shortcuts import get_object_or_404, render
 
 from donors.models import Donor, Recipient
+from shipments import listing, summaries
+from shipments.filters import DEFAULT_SORT, PAGE_PARAM, sort_expressions
 from shipments.models import Shipment
 
 
-def _party_page(request, party, shipments):
-    shipments = (
-        shipments.select_related("recipient").prefetch_related("donors").order_by("-shipped_on")
+def _party_page(request, party, shipments, list_param):
+    ordered = (
+        shipments.order_by(*sort_expressions(DEFAULT_SORT))
+        .select_related("recipient")
+        .prefetch_related("donors")
     )
-    return render(request, "donors/party_detail.html", {"party": party, "shipments": shipments})
+    context = {
+        "party": party,
+        "page": listing.paginate(ordered, request.GET.get(PAGE_PARAM)),
+        "totals": summaries.selection_totals(shipments),
+        "list_url": summaries.list_url(**{list_param: party.slug}),
+        "params": request.GET,
+    }
+    return render(request, "donors/party_detail.html", context)
 
 
 def donor_detail(request, slug):
     donor = get_object_or_404(Donor, slug=slug)
-    return _party_page(request, donor, Shipment.objects.published().filter(donors=donor))
+    shipments = Shipment.objects.published().filter(donors=donor)
+    return _party_page(request, donor, shipments, "donor")
 
 
 def recipient_detail(request, slug):
     recipient = get_object_or_404(Recipient, slug=slug)
-    return _party_page(request, recipient, Shipment.objects.published().filter(recipient=recipient))
+    shipments = Shipment.objects.published().filter(recipient=recipient)
+    return _party_page(request, recipient, shipments, "recipient")

@@ -37,6 +37,20 @@ SORTS = {
 }
 DEFAULT_SORT = "-shipped_on"
 
+# How the filter form names each sort key: (ascending, descending).
+SORT_LABELS = {
+    "reference": ("Reference, A to Z", "Reference, Z to A"),
+    "status": ("Status, A to Z", "Status, Z to A"),
+    "announced_on": ("Announced, oldest first", "Announced, newest first"),
+    "shipped_on": ("Shipped, oldest first", "Shipped, newest first"),
+    "arrived_on": ("Arrived, oldest first", "Arrived, newest first"),
+    "recipient": ("Recipient, A to Z", "Recipient, Z to A"),
+    "recipient_country": ("Recipient country code, A to Z", "Recipient country code, Z to A"),
+    "origin_country": ("Origin country code, A to Z", "Origin country code, Z to A"),
+    "weight_kg": ("Weight, lightest first", "Weight, heaviest first"),
+    "value_usd": ("Value in USD, lowest first", "Value in USD, highest first"),
+}
+
 
 class MultipleValueField(forms.MultipleChoiceField):
     """Repeated parameters (`?status=a&status=b`) or comma-separated ones (`?status=a,b`)."""
@@ -73,6 +87,50 @@ class SlugListFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugListField
 
 
+class SplitValuesMixin:
+    """Shows values as the filter reads them: `?status=a,b` and `?recipient_country=it`
+    come back selected in the form."""
+
+    def __init__(self, *args, normalise=str.strip, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def format_value(self, value):
+        return [
+            self.normalise(part)
+            for raw in super().format_value(value)
+            for part in raw.split(",")
+            if part.strip()
+        ]
+
+
+class ChoiceListWidget(SplitValuesMixin, forms.SelectMultiple):
+    pass
+
+
+class CheckboxListWidget(SplitValuesMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class SortWidget(forms.Select):
+    """Shows the default order as selected when none is asked for, so resubmitting keeps it."""
+
+    def format_value(self, value):
+        return super().format_value(value) if value else [DEFAULT_SORT]
+
+
+class SlugListWidget(forms.TextInput):
+    """A text box for several slugs, separated by commas; reads repeated parameters too."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(part for part in value if part) or None
+        return super().format_value(value)
+
+
 def country_choices():
     return [(code, name) for code, name in countries]
 
@@ -91,6 +149,7 @@ def category_choices():
 
 class StrictDateField(forms.DateField):
     input_formats = ["%Y-%m-%d"]
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-03-18."}
 
 
@@ -104,12 +163,15 @@ class ShipmentFilter(django_filters.FilterSet):
         label="Search",
         max_length=MAX_SEARCH_LENGTH,
         help_text="Reference, party, supply description or notes.",
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     donor_country = MultipleValueFilter(
         method="filter_donor_country",
         label="Donor country",
         choices=country_choices,
         normalise=upper_code,
+        widget=ChoiceListWidget(normalise=upper_code, attrs={"size": 6}),
+        help_text="The country of any of the donors. Select several to see any of them.",
     )
     recipient_country = MultipleValueFilter(
         field_name="recipient__country",
@@ -117,19 +179,38 @@ class ShipmentFilter(django_filters.FilterSet):
         choices=country_choices,
         normalise=upper_code,
         distinct=False,
+        widget=ChoiceListWidget(normalise=upper_code, attrs={"size": 6}),
+        help_text="Select several to see any of them.",
     )
-    donor = SlugListFilter(method="filter_donor", label="Donor", normalise=lower_slug)
+    donor = SlugListFilter(
+        method="filter_donor",
+        label="Donor",
+        normalise=lower_slug,
+        widget=SlugListWidget(),
+        help_text="The short name in the donor's page address, e.g. jack-ma-foundation; "
+        "separate several with commas.",
+    )
     recipient = SlugListFilter(
-        field_name="recipient__slug", label="Recipient", normalise=lower_slug, distinct=False
+        field_name="recipient__slug",
+        label="Recipient",
+        normalise=lower_slug,
+        distinct=False,
+        widget=SlugListWidget(),
+        help_text="The short name in the recipient's page address; separate several with commas.",
     )
     donor_kind = MultipleValueFilter(
-        method="filter_donor_kind", label="Donor kind", choices=Donor.Kind.choices
+        method="filter_donor_kind",
+        label="Donor kind",
+        choices=Donor.Kind.choices,
+        widget=CheckboxListWidget(),
     )
     category = MultipleValueFilter(
         method="filter_category",
         label="Category",
         choices=category_choices,
         normalise=lower_slug,
+        widget=CheckboxListWidget(normalise=lower_slug),
+        help_text="Shipments holding any supply of these categories.",
     )
     status = MultipleValueFilter(
         field_name="status",
@@ -137,6 +218,7 @@ class ShipmentFilter(django_filters.FilterSet):
         choices=Shipment.Status.choices,
         normalise=lower_slug,
         distinct=False,
+        widget=CheckboxListWidget(normalise=lower_slug),
     )
     shipped_after = StrictDateFilter(
         field_name="shipped_on", lookup_expr="gte", label="Shipped on or after"
@@ -147,8 +229,13 @@ class ShipmentFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort by",
-        choices=[(key, key) for name in SORTS for key in (name, f"-{name}")],
+        choices=[
+            (key, label)
+            for name in SORTS
+            for key, label in zip((name, f"-{name}"), SORT_LABELS[name], strict=True)
+        ],
         empty_label=None,
+        widget=SortWidget(),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -81,6 +82,59 @@ class ShipmentQuerySet(models.QuerySet):
                 default_user=user,
             )
         return len(shipments)
+
+    def totals_by_status(self):
+        """Shipments, weight and USD value per status, with how many lack a weight or value.
+
+        Statuses stay apart, so a pledge is never added to a delivery; `weighed`
+        and `valued` count the shipments behind each sum, so a partial sum
+        never passes for a whole one.
+        """
+        return (
+            self.order_by()
+            .values("status")
+            .annotate(
+                shipments=Count("id"),
+                total_weight_kg=Sum("weight_kg"),
+                weighed=Count("weight_kg"),
+                total_value_usd=Sum("value_usd"),
+                valued=Count("value_usd"),
+            )
+            .order_by("status")
+        )
+
+    def count_by_recipient_country(self):
+        """Shipments per recipient country: rows of `country`, `shipments`."""
+        return (
+            self.order_by()
+            .values(country=F("recipient__country"))
+            .annotate(shipments=Count("id"))
+            .order_by("country")
+        )
+
+    def count_by_donor_country(self):
+        """Shipments per donor country: rows of `country`, `shipments`.
+
+        A joint donation counts once for each country among its donors, and
+        once only however many of its donors share a country.
+        """
+        return (
+            Shipment.donors.through.objects.filter(shipment__in=self.order_by().values("pk"))
+            .values(country=F("donor__country"))
+            .annotate(shipments=Count("shipment", distinct=True))
+            .order_by("country")
+        )
+
+    def count_by_week(self):
+        """Shipments per week of shipping (weeks start on Monday); undated ones are left out."""
+        return (
+            self.order_by()
+            .filter(shipped_on__isnull=False)
+            .annotate(week=TruncWeek("shipped_on"))
+            .values("week")
+            .annotate(shipments=Count("id"))
+            .order_by("week")
+        )
 
 
 reference_validator = RegexValidator(
@@ -330,6 +384,40 @@ class Shipment(models.Model):
 class ShipmentItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(shipment__is_published=True)
+
+    def of_shipments(self, shipments):
+        """The items of a selection of shipments, e.g. a filtered list."""
+        return self.filter(shipment__in=shipments.order_by().values("pk"))
+
+    def count_shipments_by_category(self):
+        """How many shipments hold each category: rows of category fields and `shipments`.
+
+        A count of shipments, not of supplies, so categories measured in
+        different units can be compared.
+        """
+        return (
+            self.values("category__slug", "category__name", "category__sort_order")
+            .annotate(shipments=Count("shipment", distinct=True))
+            .order_by("category__sort_order", "category__slug")
+        )
+
+    def count_shipments_by_country_and_category(self, country_field):
+        """Shipments per country and category; `country_field` is the path to the country.
+
+        `shipment__recipient__country` counts what each country received,
+        `shipment__donors__country` what each country gave.
+        """
+        return (
+            self.order_by()
+            .values(
+                "category__slug",
+                "category__name",
+                "category__sort_order",
+                country=F(country_field),
+            )
+            .annotate(shipments=Count("shipment", distinct=True))
+            .order_by()
+        )
 
     def totals_by_category(self):
         """Quantities per category, unit and status; never adding unknowns as zero.

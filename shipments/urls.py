@@ -3,7 +3,10 @@ from django.urls import path
 from shipments import export_views, views
 
 urlpatterns = [
-    path("shipments/<str:reference>/", views.shipment_detail, name="shipment-detail"),
+    path("shipments/", views.shipment_list, name="shipment-list"),
+    path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
+    path("countries/", views.country_list, name="country-list"),
+    path("countries/<str:code>/", views.country_detail, name="country-detail"),
 ]
 
 urlpatterns += [

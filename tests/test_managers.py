@@ -1,10 +1,19 @@
 """QuerySet behaviour: what the public may see and how totals are counted."""
 
+from datetime import date
+
 import pytest
 from django.db.models import Count
 
 from shipments.models import Shipment, ShipmentItem
-from tests.factories import ShipmentFactory, ShipmentItemFactory, StaffFactory, category
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    StaffFactory,
+    category,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +99,89 @@ def test_mark_on_an_annotated_queryset():
     ShipmentFactory(status="pledged")
     annotated = Shipment.objects.annotate(item_count=Count("items"))
     assert annotated.mark(Shipment.Status.CANCELLED) == 1
+
+
+def test_totals_by_status_count_shipments_lacking_a_weight_or_value():
+    ShipmentFactory(status="delivered", weight_kg=1000, value_usd=50)
+    ShipmentFactory(status="delivered", weight_kg=500, value_usd=None)
+    ShipmentFactory(status="delivered", weight_kg=None, value_usd=None)
+    ShipmentFactory(status="pledged", weight_kg=31000)
+    rows = {row["status"]: row for row in Shipment.objects.published().totals_by_status()}
+    delivered = rows["delivered"]
+    assert (delivered["shipments"], delivered["total_weight_kg"], delivered["weighed"]) == (
+        3,
+        1500,
+        2,
+    )
+    assert (delivered["total_value_usd"], delivered["valued"]) == (50, 1)
+    assert rows["pledged"]["total_weight_kg"] == 31000
+
+
+def test_totals_by_status_of_drafts_are_not_counted():
+    ShipmentFactory(is_published=False, weight_kg=9)
+    assert list(Shipment.objects.published().totals_by_status()) == []
+
+
+def test_count_by_donor_country_counts_a_joint_donation_once_per_country():
+    chinese = [DonorFactory(country="CN"), DonorFactory(country="CN")]
+    european = DonorFactory(country="EU")
+    ShipmentFactory(donors=[*chinese, european], recipient=RecipientFactory(country="IT"))
+    ShipmentFactory(donors=[chinese[0]], is_published=False)
+    rows = {
+        row["country"]: row["shipments"]
+        for row in Shipment.objects.published().count_by_donor_country()
+    }
+    assert rows == {"CN": 1, "EU": 1}
+
+
+def test_count_by_recipient_country():
+    ShipmentFactory.create_batch(2, recipient=RecipientFactory(country="IT"))
+    ShipmentFactory(recipient=RecipientFactory(country="BE"))
+    rows = Shipment.objects.published().count_by_recipient_country()
+    assert [(row["country"], row["shipments"]) for row in rows] == [("BE", 1), ("IT", 2)]
+
+
+def test_count_by_week_starts_weeks_on_monday_and_leaves_out_undated():
+    ShipmentFactory(shipped_on=date(2020, 3, 16))  # a Monday
+    ShipmentFactory(shipped_on=date(2020, 3, 22))  # the Sunday of the same week
+    ShipmentFactory(shipped_on=date(2020, 3, 23))
+    ShipmentFactory(shipped_on=None)
+    rows = Shipment.objects.published().count_by_week()
+    assert [(row["week"], row["shipments"]) for row in rows] == [
+        (date(2020, 3, 16), 2),
+        (date(2020, 3, 23), 1),
+    ]
+
+
+def test_count_shipments_by_category_counts_each_shipment_once():
+    shipment = ShipmentFactory()
+    ShipmentItemFactory.create_batch(2, shipment=shipment, category=category("masks"))
+    ShipmentItemFactory(category=category("masks"))
+    ShipmentItemFactory(category=category("gloves"), unit="pairs")
+    rows = ShipmentItem.objects.published().count_shipments_by_category()
+    assert [(row["category__slug"], row["shipments"]) for row in rows] == [
+        ("masks", 2),
+        ("gloves", 1),
+    ]
+
+
+def test_count_shipments_by_country_and_category_in_both_directions():
+    shipment = ShipmentFactory(
+        donors=[DonorFactory(country="CN"), DonorFactory(country="CN")],
+        recipient=RecipientFactory(country="IT"),
+    )
+    ShipmentItemFactory(shipment=shipment, category=category("masks"))
+    items = ShipmentItem.objects.published()
+    given = items.count_shipments_by_country_and_category("shipment__donors__country")
+    received = items.count_shipments_by_country_and_category("shipment__recipient__country")
+    assert [(row["country"], row["category__slug"], row["shipments"]) for row in given] == [
+        ("CN", "masks", 1)
+    ]
+    assert [(row["country"], row["shipments"]) for row in received] == [("IT", 1)]
+
+
+def test_of_shipments_keeps_the_items_of_a_selection():
+    kept = ShipmentItemFactory(shipment=ShipmentFactory(status="pledged"))
+    ShipmentItemFactory(shipment=ShipmentFactory(status="delivered"))
+    selection = Shipment.objects.published().filter(status="pledged").order_by("-reference")
+    assert list(ShipmentItem.objects.published().of_shipments(selection)) == [kept]

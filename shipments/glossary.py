@@ -1,0 +1,78 @@
+"""Plain-language definitions of the data's coded values, for the data dictionary.
+
+Keyed by the models' choices: a value added to a model without a definition
+here fails a test, rather than appearing on /about/data/ unexplained.
+"""
+
+from dataclasses import dataclass
+
+from donors.models import Donor, Recipient
+from shipments import columns
+from shipments.models import Shipment, Unit
+
+STATUSES = {
+    Shipment.Status.PLEDGED: "Announced or expected, not yet sent. A pledge is never added to "
+    "the deliveries that fulfil it.",
+    Shipment.Status.DISPATCHED: "Sent or handed over; the sources do not confirm its arrival.",
+    Shipment.Status.DELIVERED: "The sources say it arrived.",
+    Shipment.Status.CANCELLED: "Announced but called off; left out of every total.",
+}
+
+TERMS = {
+    Shipment.Terms.DONATION: "Given free of charge.",
+    Shipment.Terms.SALE: "Sold, even if first reported as a donation.",
+    Shipment.Terms.LOAN: "Lent, to be returned.",
+    Shipment.Terms.UNCLEAR: "The sources do not say whether it was given, sold or lent.",
+}
+
+UNITS = {
+    Unit.PIECES: "Single items: masks, suits, ventilators, machines.",
+    Unit.PAIRS: "Pairs, for gloves and shoe covers.",
+    Unit.SETS: "Sets of equipment sold or given together.",
+    Unit.KITS: "Test or treatment kits, whatever each holds.",
+    Unit.TESTS: "Individual tests (one test kit may hold many).",
+    Unit.BOXES: "Boxes or packs, whatever each holds.",
+    Unit.KG: "Weight in kilograms, when the source counts supplies by weight.",
+}
+
+DONOR_KINDS = {
+    Donor.Kind.NATIONAL_GOVERNMENT: "A national government or its agencies; also a group of "
+    "governments acting together.",
+    Donor.Kind.REGIONAL_GOVERNMENT: "A province, region, state or city government.",
+    Donor.Kind.COMPANY: "A business, state-owned ones included.",
+    Donor.Kind.FOUNDATION: "A charitable foundation, often a company's or a family's.",
+    Donor.Kind.NGO: "A non-governmental organisation or charity.",
+    Donor.Kind.MULTILATERAL: "A body of several states, such as the European Union or a UN agency.",
+    Donor.Kind.INDIVIDUAL: "A private person.",
+    Donor.Kind.OTHER: "Anyone else, or donors the sources do not name.",
+}
+
+RECIPIENT_KINDS = {
+    Recipient.Kind.NATIONAL_GOVERNMENT: "A national government, its ministries or agencies.",
+    Recipient.Kind.REGIONAL_GOVERNMENT: "A province, region, state, city or local authority.",
+    Recipient.Kind.HOSPITAL: "A hospital or clinic.",
+    Recipient.Kind.RED_CROSS: "A national Red Cross or Red Crescent society.",
+    Recipient.Kind.NGO: "A non-governmental organisation or charity.",
+    Recipient.Kind.OTHER: "Anyone else, or a recipient the sources describe only by place.",
+}
+
+COLUMN_KINDS = {
+    columns.TEXT: "Text. Several values are joined with '; '.",
+    columns.NUMBER: "A plain number: digits, a dot for decimals, no thousands separators. "
+    "Empty when unknown, never 0.",
+    columns.DATE: "A date as YYYY-MM-DD. Empty when unknown.",
+    columns.BOOLEAN: "true or false.",
+    columns.URL: "A web address.",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: str
+    label: str
+    definition: str
+
+
+def entries(choices, definitions):
+    """One Entry per choice, in the model's order."""
+    return [Entry(value, label, definitions[value]) for value, label in choices.choices]

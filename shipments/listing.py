@@ -1,0 +1,198 @@
+"""What the shipment list shows around its rows: active filters, sort links, downloads, pages.
+
+Every link keeps the reader's filters as they were given (minus the page),
+so a link to a download or another sort order selects exactly the same
+shipments as the page it is on.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.core.exceptions import BadRequest
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django_countries import countries
+
+from donors.models import Donor, Recipient
+from shipments.filters import DEFAULT_SORT, PAGE_PARAM
+
+PAGE_SIZE = 50
+
+# The export endpoints of the public contract; they read the same filters.
+DOWNLOADS = [
+    ("Shipments (CSV)", "/shipments.csv", True),
+    ("Supply lines (CSV)", "/items.csv", True),
+    ("Shipments (JSON)", "/shipments.json", False),
+]
+
+
+def filter_params(filterset):
+    """The request's filter parameters as given, without the page, rendering flags or blanks."""
+    params = QueryDict(mutable=True)
+    for name in filterset.filters:
+        values = [value for value in filterset.data.getlist(name) if value.strip()]
+        if values:
+            params.setlist(name, values)
+    return params
+
+
+def url_with(params, **changes):
+    """The list's address for `params` changed by `changes` (None removes a parameter)."""
+    params = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        elif isinstance(value, list):
+            if value:
+                params.setlist(name, value)
+            else:
+                params.pop(name, None)
+        else:
+            params[name] = value
+    query = params.urlencode()
+    return f"{reverse('shipment-list')}?{query}" if query else reverse("shipment-list")
+
+
+@dataclass(frozen=True)
+class IgnoredParameter:
+    name: str
+    suggestion: str | None
+
+
+def ignored_parameters(filterset):
+    """Query parameters nobody reads, each with the known name it most resembles."""
+    known = [*filterset.filters, PAGE_PARAM]
+    return [
+        IgnoredParameter(name, next(iter(difflib.get_close_matches(name, known, n=1)), None))
+        for name in filterset.unknown_parameters()
+    ]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+def _party_names(model, slugs):
+    if not slugs:
+        return {}
+    return dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def active_filters(filterset):
+    """One ActiveFilter per value the reader asked for, each with a link that drops only it.
+
+    Call only on a valid filterset. Values are named as a reader knows them
+    (country and category names rather than codes).
+    """
+    data = filterset.form.cleaned_data
+    params = filter_params(filterset)
+    names = {
+        "donor_country": dict(countries),
+        "recipient_country": dict(countries),
+        "donor": _party_names(Donor, data.get("donor")),
+        "recipient": _party_names(Recipient, data.get("recipient")),
+    }
+    active = []
+    for name, form_field in filterset.form.fields.items():
+        value = data.get(name)
+        if name == "sort" or not value:
+            continue
+        if isinstance(value, list):
+            labels = names.get(name) or dict(form_field.choices)
+            for one in value:
+                rest = [other for other in value if other != one]
+                active.append(
+                    ActiveFilter(
+                        form_field.label,
+                        labels.get(one, one),
+                        url_with(params, **{name: rest, PAGE_PARAM: None}),
+                    )
+                )
+        else:
+            shown = value.isoformat() if hasattr(value, "isoformat") else f"“{value}”"
+            active.append(
+                ActiveFilter(
+                    form_field.label, shown, url_with(params, **{name: None, PAGE_PARAM: None})
+                )
+            )
+    return active
+
+
+# The list's columns: (heading, sort key or None, first direction, CSS class).
+COLUMNS = [
+    ("Reference", "reference", "", ""),
+    ("Donors", None, "", ""),
+    ("Recipient", "recipient", "", ""),
+    ("Route", "origin_country", "", ""),
+    ("Status", "status", "", ""),
+    ("Shipped", "shipped_on", "-", ""),
+    ("Weight (kg)", "weight_kg", "-", "num"),
+    ("Value (USD)", "value_usd", "-", "num"),
+]
+
+
+@dataclass(frozen=True)
+class Heading:
+    label: str
+    url: str = ""
+    aria_sort: str = ""
+    css_class: str = ""
+
+
+def sort_headings(filterset):
+    """Column headings; a sortable one links to its sort, reversed when it is the current one."""
+    params = filter_params(filterset)
+    current = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+    headings = []
+    for label, key, first_direction, css_class in COLUMNS:
+        if key is None:
+            headings.append(Heading(label, css_class=css_class))
+            continue
+        if current == key:
+            target, aria_sort = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            target, aria_sort = key, "descending"
+        else:
+            target, aria_sort = f"{first_direction}{key}", ""
+        headings.append(
+            Heading(
+                label, url_with(params, sort=target, **{PAGE_PARAM: None}), aria_sort, css_class
+            )
+        )
+    return headings
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    url: str
+    excel_url: str = ""
+
+
+def downloads(filterset):
+    """Links to the exports of the same selection; each CSV also in an Excel-friendly variant."""
+    params = filter_params(filterset)
+    query = params.urlencode()
+    with_bom = params.copy()
+    with_bom["bom"] = "1"
+    links = []
+    for label, path, has_excel_variant in DOWNLOADS:
+        url = f"{path}?{query}" if query else path
+        excel_url = f"{path}?{with_bom.urlencode()}" if has_excel_variant else ""
+        links.append(Download(label, url, excel_url))
+    return links
+
+
+def paginate(queryset, number, per_page=PAGE_SIZE):
+    """The requested page; a page that is not a number is a 400, one past the end a 404."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(number or 1)
+    except PageNotAnInteger as error:
+        raise BadRequest("The page must be a whole number, e.g. page=2.") from error
+    except EmptyPage as error:
+        raise Http404(f"There is no page {number}: the list has {paginator.num_pages}.") from error

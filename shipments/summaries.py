@@ -1,0 +1,402 @@
+"""Totals and country profiles of published shipments, arranged for the public pages.
+
+The counting happens in SQL, in the QuerySet methods of `shipments.models`;
+this module only arranges the aggregated rows, whose number depends on the
+statuses, units, categories and countries, never on the number of shipments.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import QueryDict
+from django.urls import reverse
+from django_countries import countries
+
+from shipments.charts import bar_chart, weekly_chart
+from shipments.filters import DEFAULT_SORT, ShipmentFilter, sort_expressions
+from shipments.models import Shipment, ShipmentItem, Unit
+
+STATUS_ORDER = list(Shipment.Status)
+STATUS_LABELS = dict(Shipment.Status.choices)
+UNIT_LABELS = dict(Unit.choices)
+
+
+def status_rank(status):
+    """Lifecycle order: pledged, dispatched, delivered, cancelled."""
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def country_name(code):
+    return countries.name(code) or code
+
+
+@dataclass(frozen=True)
+class StatusTotal:
+    """Shipments of one status, with their weight and value and how many lack either."""
+
+    status: str
+    shipments: int
+    weight_kg: Decimal | None
+    weighed: int
+    value_usd: Decimal | None
+    valued: int
+
+    @property
+    def label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def unweighed(self):
+        return self.shipments - self.weighed
+
+    @property
+    def unvalued(self):
+        return self.shipments - self.valued
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """The quantity of one category in one unit at one status, never adding unknowns as zero."""
+
+    slug: str
+    name: str
+    unit: str
+    status: str
+    quantity: int | None
+    lines: int
+    unknown_lines: int
+    shipments: int
+    url: str = ""
+
+    @property
+    def unit_label(self):
+        return UNIT_LABELS.get(self.unit, self.unit)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_partial(self):
+        """True when some lines had no number, so the quantity is a lower bound."""
+        return self.unknown_lines > 0
+
+
+def totals_by_status(shipments):
+    """StatusTotal rows for a selection of shipments, in lifecycle order."""
+    rows = [
+        StatusTotal(
+            status=row["status"],
+            shipments=row["shipments"],
+            weight_kg=row["total_weight_kg"],
+            weighed=row["weighed"],
+            value_usd=row["total_value_usd"],
+            valued=row["valued"],
+        )
+        for row in shipments.totals_by_status()
+    ]
+    return sorted(rows, key=lambda row: status_rank(row.status))
+
+
+def totals_by_category(items, link=None):
+    """CategoryTotal rows for a set of items: by category, then unit, then lifecycle order.
+
+    With `link` (list parameters selecting the items' shipments), each row
+    links to the shipments of that category and status in the list.
+    """
+    rows = [
+        (
+            row["category__sort_order"],
+            CategoryTotal(
+                slug=row["category__slug"],
+                name=row["category__name"],
+                unit=row["unit"],
+                status=row["shipment__status"],
+                quantity=row["total_quantity"],
+                lines=row["lines"],
+                unknown_lines=row["unknown_lines"],
+                shipments=row["shipments"],
+                url=list_url(**link, category=row["category__slug"], status=row["shipment__status"])
+                if link is not None
+                else "",
+            ),
+        )
+        for row in items.totals_by_category()
+    ]
+    rows.sort(key=lambda pair: (pair[0], pair[1].slug, pair[1].unit, status_rank(pair[1].status)))
+    return [total for _, total in rows]
+
+
+@dataclass(frozen=True)
+class SelectionTotals:
+    """What a selection of shipments adds up to.
+
+    `categories` names the categories the item totals were limited to (the
+    list's `category` filter), or is empty when every item counts.
+    """
+
+    by_status: list[StatusTotal]
+    by_category: list[CategoryTotal]
+    categories: tuple[str, ...] = ()
+
+    @property
+    def shipments(self):
+        return sum(row.shipments for row in self.by_status)
+
+
+def selection_totals(shipments, categories=()):
+    """Totals of a selection of published shipments.
+
+    With `categories`, the item totals count only the lines of those
+    categories, as `/items.csv` does for the same filter; shipment counts,
+    weights and values stay whole.
+    """
+    items = ShipmentItem.objects.published().of_shipments(shipments)
+    if categories:
+        items = items.filter(category__slug__in=categories)
+    return SelectionTotals(
+        by_status=totals_by_status(shipments),
+        by_category=totals_by_category(items),
+        categories=tuple(categories),
+    )
+
+
+def _query(params):
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return query
+
+
+def filtered_shipments(**params):
+    """Published shipments selected exactly as `/shipments/?<params>` selects them.
+
+    Pages that link into the list count through the same FilterSet, so a
+    figure and the list it links to always agree.
+    """
+    filterset = ShipmentFilter(_query(params))
+    if not filterset.is_valid():
+        raise ValueError(f"Invalid filters {params}: {filterset.errors.as_text()}")
+    return filterset.qs
+
+
+def list_url(**params):
+    """The address of the shipment list filtered by `params`."""
+    return f"{reverse('shipment-list')}?{_query(params).urlencode()}"
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A country at the other end of some shipments, with a link to them in the list."""
+
+    code: str
+    shipments: int
+    url: str
+
+    @property
+    def name(self):
+        return country_name(self.code)
+
+
+def partners(rows, partner_param, **link):
+    """Partner countries from (`country`, `shipments`) rows, the most shipments first.
+
+    Each links to the list filtered by `link` and by the partner as `partner_param`.
+    """
+    found = [
+        Partner(
+            code=row["country"],
+            shipments=row["shipments"],
+            url=list_url(**link, **{partner_param: row["country"]}),
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda partner: (-partner.shipments, partner.name))
+
+
+@dataclass
+class CountrySummary:
+    """One row of the country index: what a country gave and received."""
+
+    code: str
+    given: int = 0
+    received: int = 0
+    main_given: list[str] = field(default_factory=list)
+    main_received: list[str] = field(default_factory=list)
+
+    @property
+    def name(self):
+        return country_name(self.code)
+
+    @property
+    def total(self):
+        return self.given + self.received
+
+
+# The index's sort keys; numbers sort largest first, ties by name.
+COUNTRY_SORTS = {
+    "name": lambda c: (c.name,),
+    "given": lambda c: (-c.given, c.name),
+    "received": lambda c: (-c.received, c.name),
+    "total": lambda c: (-c.total, c.name),
+}
+DEFAULT_COUNTRY_SORT = "name"
+MAIN_CATEGORIES = 3
+
+
+def main_categories(rows, top=MAIN_CATEGORIES):
+    """{country: [category names]} for the categories in most shipments, at most `top` each."""
+    by_country = defaultdict(list)
+    for row in rows:
+        by_country[row["country"]].append(row)
+    return {
+        country: [
+            row["category__name"]
+            for row in sorted(
+                country_rows, key=lambda r: (-r["shipments"], r["category__sort_order"])
+            )[:top]
+        ]
+        for country, country_rows in by_country.items()
+    }
+
+
+def country_index(sort=DEFAULT_COUNTRY_SORT):
+    """Every country that gave or received a published shipment, as CountrySummary rows."""
+    shipments = Shipment.objects.published()
+    items = ShipmentItem.objects.published()
+    by_code = {}
+
+    def summary(code):
+        return by_code.setdefault(code, CountrySummary(code))
+
+    for row in shipments.count_by_donor_country():
+        summary(row["country"]).given = row["shipments"]
+    for row in shipments.count_by_recipient_country():
+        summary(row["country"]).received = row["shipments"]
+    given = items.count_shipments_by_country_and_category("shipment__donors__country")
+    for code, names in main_categories(given).items():
+        summary(code).main_given = names
+    received = items.count_shipments_by_country_and_category("shipment__recipient__country")
+    for code, names in main_categories(received).items():
+        summary(code).main_received = names
+    return sorted(by_code.values(), key=COUNTRY_SORTS[sort])
+
+
+LATEST_ON_COUNTRY_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One direction of a country's aid: what it received, or what it gave.
+
+    `latest` holds at most LATEST_ON_COUNTRY_PAGE shipments; `url` lists them
+    all, and each partner's `url` those exchanged with that partner.
+    """
+
+    count: int
+    latest: list[Shipment]
+    partners: list[Partner]
+    by_category: list[CategoryTotal]
+    url: str
+
+
+def flow(link, partner_param):
+    """The Flow of the shipments `/shipments/?<link>` lists, by partner country and category.
+
+    `partner_param` names the partner's side, e.g. `donor_country` for what
+    a country received.
+    """
+    shipments = filtered_shipments(**link)
+    partner_rows = (
+        shipments.count_by_donor_country()
+        if partner_param == "donor_country"
+        else shipments.count_by_recipient_country()
+    )
+    return Flow(
+        count=shipments.count(),
+        latest=list(
+            shipments.select_related("recipient").prefetch_related("donors")[
+                :LATEST_ON_COUNTRY_PAGE
+            ]
+        ),
+        partners=partners(partner_rows, partner_param, **link),
+        by_category=totals_by_category(
+            ShipmentItem.objects.published().of_shipments(shipments), link=link
+        ),
+        url=list_url(**link),
+    )
+
+
+def country_profile(code):
+    """What a country received (from which donor countries, of which supplies) and gave."""
+    return {
+        "received": flow({"recipient_country": code}, partner_param="donor_country"),
+        "given": flow({"donor_country": code}, partner_param="recipient_country"),
+    }
+
+
+TOP_COUNTRIES = 10
+LATEST_ON_HOME = 10
+
+
+def overview():
+    """The home page's figures: totals, categories, top countries, latest shipments, charts.
+
+    Shipment counts in the charts include every status, as the list they
+    link to does; quantities leave cancelled shipments out and keep
+    statuses apart.
+    """
+    shipments = Shipment.objects.published()
+    items = ShipmentItem.objects.published()
+    by_status = totals_by_status(shipments)
+    total = sum(row.shipments for row in by_status)
+    donor_countries = partners(shipments.count_by_donor_country(), "donor_country")
+    recipient_countries = partners(shipments.count_by_recipient_country(), "recipient_country")
+    weeks = [(row["week"], row["shipments"]) for row in shipments.count_by_week()]
+    categories = [
+        (row["category__name"], row["shipments"], list_url(category=row["category__slug"]))
+        for row in items.count_shipments_by_category()
+    ]
+    charts = [
+        bar_chart(
+            "categories",
+            "Shipments by category of supply",
+            categories,
+            "Category",
+            intro="Published shipments of any status holding each category; a shipment may "
+            "hold several.",
+        ),
+        weekly_chart(
+            "timeline",
+            "Timeline: shipments per week",
+            weeks,
+            undated=total - sum(count for _, count in weeks),
+        ),
+        bar_chart(
+            "donor-countries",
+            "Top donor countries",
+            [(c.name, c.shipments, c.url) for c in donor_countries[:TOP_COUNTRIES]],
+            "Donor country",
+            intro=f"Published shipments of any status given by each country's donors; the "
+            f"{TOP_COUNTRIES} countries with the most.",
+        ),
+        bar_chart(
+            "recipient-countries",
+            "Top recipient countries",
+            [(c.name, c.shipments, c.url) for c in recipient_countries[:TOP_COUNTRIES]],
+            "Recipient country",
+            intro=f"Published shipments of any status received in each country; the "
+            f"{TOP_COUNTRIES} countries with the most.",
+        ),
+    ]
+    return {
+        "shipments": total,
+        "by_status": by_status,
+        "by_category": totals_by_category(items),
+        "donor_countries": donor_countries[:TOP_COUNTRIES],
+        "recipient_countries": recipient_countries[:TOP_COUNTRIES],
+        "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT))
+        .select_related("recipient")
+        .prefetch_related("donors")[:LATEST_ON_HOME],
+        "charts": charts,
+    }

@@ -1,0 +1,71 @@
+"""The data dictionary: generated from the export columns and the models' choices."""
+
+import pytest
+
+from donors.models import Donor, Recipient
+from shipments import glossary
+from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.models import Shipment, SupplyCategory, Unit
+from tests.pages import title
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(client):
+    response = client.get("/about/data/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_column_of_both_csvs_is_documented_in_file_order(page):
+    for columns, anchor in [
+        (SHIPMENT_COLUMNS, 'id="shipments-csv"'),
+        (ITEM_COLUMNS, 'id="items-csv"'),
+    ]:
+        section = page[page.index(anchor) :]
+        positions = [section.index(f"<code>{column.name}</code>") for column in columns]
+        assert positions == sorted(positions)
+        for column in columns:
+            assert column.description.replace("'", "&#x27;") in section
+
+
+@pytest.mark.parametrize(
+    ("choices", "definitions"),
+    [
+        (Shipment.Status, glossary.STATUSES),
+        (Shipment.Terms, glossary.TERMS),
+        (Unit, glossary.UNITS),
+        (Donor.Kind, glossary.DONOR_KINDS),
+        (Recipient.Kind, glossary.RECIPIENT_KINDS),
+    ],
+)
+def test_every_choice_has_a_definition_on_the_page(page, choices, definitions):
+    assert set(definitions) == set(choices.values)
+    for value in choices.values:
+        assert f"<code>{value}</code>" in page
+        assert definitions[value].replace("'", "&#x27;") in page
+
+
+def test_every_category_is_defined(page):
+    for supply_category in SupplyCategory.objects.all():
+        assert f"<code>{supply_category.slug}</code>" in page
+        assert supply_category.description in page
+
+
+def test_sourcing_policy_and_licences(page):
+    assert "Unknown quantities are unknown, not zero." in page
+    assert "Pledges are never added to deliveries." in page
+    assert "Cumulative figures" in page
+    assert "CC BY 4.0" in page
+    assert "AGPL-3.0-or-later" in page
+
+
+def test_about_page_has_a_title(client, db):
+    assert title(client.get("/about/data/")) == "About the data · AidTracker"
+
+
+def test_about_query_count(client, django_assert_num_queries):
+    # the supply categories
+    with django_assert_num_queries(1):
+        assert client.get("/about/data/").status_code == 200

@@ -1,0 +1,120 @@
+"""The home page: headline totals, categories, top countries, latest shipments, charts."""
+
+from datetime import date
+
+import pytest
+
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    category,
+)
+from tests.pages import elements, hrefs, listed_references, title
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_shipments_only(client):
+    ShipmentFactory(reference="PUBLIC-1")
+    ShipmentFactory(reference="DRAFT-1", is_published=False)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert listed_references(response) == ["PUBLIC-1"]
+    assert b"DRAFT-1" not in response.content
+    assert title(response) == "Medical aid shipments · AidTracker"
+
+
+def test_home_shows_headline_totals_by_status(client):
+    ShipmentFactory.create_batch(2, status="delivered", weight_kg=1000)
+    ShipmentFactory(status="pledged", weight_kg=31000)
+    content = client.get("/").content.decode()
+    assert '<span class="figure">2</span> <span class="status status-delivered">' in content
+    assert '<span class="figure">1</span> <span class="status status-pledged">' in content
+    assert ">2,000<" in content
+    assert ">31,000<" in content
+    assert "33,000" not in content
+
+
+def test_home_totals_by_category_keep_units_and_unknowns(client):
+    ShipmentItemFactory(category=category("gloves"), unit="pairs", quantity=250_000)
+    ShipmentItemFactory(category=category("gloves"), unit="boxes", quantity=10)
+    ShipmentItemFactory(category=category("ventilators"), quantity=None, quantity_note="dozens")
+    content = client.get("/").content.decode()
+    assert ">250,000<" in content
+    assert ">10<" in content
+    assert "250,010" not in content
+    assert "1 of 1" in content
+
+
+def test_home_shows_top_countries_and_links_to_them(client):
+    china = DonorFactory(country="CN")
+    ShipmentFactory.create_batch(2, donors=[china], recipient=RecipientFactory(country="IT"))
+    ShipmentFactory(donors=[china], recipient=RecipientFactory(country="BE"))
+    links = hrefs(client.get("/"))
+    assert "/shipments/?donor_country=CN" in links
+    assert "/shipments/?recipient_country=IT" in links
+    assert "/countries/BE/" in links
+
+
+def test_home_lists_the_latest_shipments_newest_first(client):
+    ShipmentFactory(reference="OLD", shipped_on=date(2020, 1, 1))
+    ShipmentFactory(reference="NEW", shipped_on=date(2020, 3, 1))
+    ShipmentFactory(reference="UNDATED", shipped_on=None)
+    assert listed_references(client.get("/")) == ["NEW", "OLD", "UNDATED"]
+
+
+def test_home_draws_four_charts_each_with_a_text_alternative(client):
+    ShipmentItemFactory(shipment=ShipmentFactory(shipped_on=date(2020, 3, 16)))
+    response = client.get("/")
+    svgs = elements(response, "svg")
+    assert len(svgs) == 4
+    for svg in svgs:
+        assert svg["role"] == "img"
+        assert svg["aria-labelledby"]
+    content = response.content.decode()
+    assert "Shipments by category of supply" in content
+    assert "Timeline: shipments per week" in content
+    assert "Week of 2020-03-16" in content
+
+
+def test_home_charts_leave_drafts_out(client):
+    ShipmentItemFactory(shipment=ShipmentFactory(shipped_on=date(2020, 3, 16)))
+    ShipmentItemFactory(
+        category=category("medicines"),
+        shipment=ShipmentFactory(
+            is_published=False,
+            shipped_on=date(2021, 6, 7),
+            donors=[DonorFactory(country="JP")],
+        ),
+    )
+    content = client.get("/").content.decode()
+    assert "2021-06-07" not in content
+    assert "Japan" not in content
+    assert "category=medicines" not in content
+
+
+def test_home_with_nothing_published_says_so(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"No published shipments yet." in response.content
+
+
+def test_home_query_count_is_constant(client, django_assert_num_queries):
+    def fetch():
+        # status totals, donor countries, recipient countries, weeks,
+        # shipments per category, category totals, latest shipments (with
+        # recipients), their donors
+        with django_assert_num_queries(8):
+            assert client.get("/").status_code == 200
+
+    ShipmentItemFactory()
+    fetch()
+    for day in range(1, 20):
+        ShipmentItemFactory(
+            shipment=ShipmentFactory(
+                shipped_on=date(2020, 3, day), donors=[DonorFactory(country="JP")]
+            )
+        )
+    fetch()
