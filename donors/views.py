@@ -1,5 +1,6 @@
 """Public pages of the parties: one donor or recipient, its totals and its shipments."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 
 from donors.models import Donor, Recipient
@@ -24,13 +25,23 @@ def _party_page(request, party, shipments, list_param):
     return render(request, "donors/party_detail.html", context)
 
 
+def public_parties(model, shipment_field):
+    """Parties named on at least one published shipment.
+
+    A party entered only for unpublished shipments is not known to the public
+    yet: its page is a 404, like the shipments' own pages.
+    """
+    published = Shipment.objects.published().filter(**{shipment_field: OuterRef("pk")})
+    return model.objects.filter(Exists(published))
+
+
 def donor_detail(request, slug):
-    donor = get_object_or_404(Donor, slug=slug)
+    donor = get_object_or_404(public_parties(Donor, "donors"), slug=slug)
     shipments = Shipment.objects.published().filter(donors=donor)
     return _party_page(request, donor, shipments, "donor")
 
 
 def recipient_detail(request, slug):
-    recipient = get_object_or_404(Recipient, slug=slug)
+    recipient = get_object_or_404(public_parties(Recipient, "recipient"), slug=slug)
     shipments = Shipment.objects.published().filter(recipient=recipient)
     return _party_page(request, recipient, shipments, "recipient")

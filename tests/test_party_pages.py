@@ -55,11 +55,10 @@ def test_party_pages_hide_drafts_in_lists_and_totals(client):
         assert b"999" not in response.content
 
 
-def test_a_party_with_only_drafts_shows_no_shipments(client):
+def test_a_party_named_only_on_drafts_is_not_public(client):
     draft = ShipmentFactory(is_published=False)
-    response = client.get(draft.recipient.get_absolute_url())
-    assert response.status_code == 200
-    assert b"No published shipments yet." in response.content
+    assert client.get(draft.recipient.get_absolute_url()).status_code == 404
+    assert client.get(draft.donors.get().get_absolute_url()).status_code == 404
 
 
 def test_unknown_party_is_not_found(client, db):

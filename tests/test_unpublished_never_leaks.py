@@ -1,0 +1,112 @@
+"""Unpublishing a shipment removes it from every public surface at once.
+
+Each surface is first shown to carry the shipment while it is published, so
+no assertion of absence can pass vacuously. transaction=True: on PostgreSQL
+the CSV exports read through a connection of their own.
+"""
+
+import re
+from datetime import date
+
+import pytest
+
+from shipments.models import Shipment
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    SourceFactory,
+    StaffFactory,
+    category,
+)
+from tests.pages import listed_references
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Facts only the watched shipment has: its reference, its odd quantity and
+# weight, its donor (the only one from Japan), its source and its category.
+MARKS = ["WATCHED-7", "987,654", "987654", "Hokkaido Relief Fund", "Leaked memo", "Medicines"]
+
+PAGES = [
+    "/",
+    "/shipments/",
+    "/shipments/?donor_country=JP",
+    "/shipments/?sort=-weight_kg",
+    "/countries/",
+    "/countries/JP/",
+    "/countries/IT/",
+    "/donors/shared-donor/",
+    "/recipients/shared-recipient/",
+]
+EXPORTS = [
+    "/shipments.csv",
+    "/items.csv",
+    "/items.csv?q=watched-7",
+    "/shipments.csv?donor_country=JP",
+    "/shipments.json",
+    "/shipments.json?q=watched-7",
+]
+
+
+@pytest.fixture
+def watched():
+    donor = DonorFactory(slug="shared-donor", country="CN")
+    recipient = RecipientFactory(slug="shared-recipient", country="IT")
+    ShipmentItemFactory(
+        shipment=ShipmentFactory(reference="OTHER-1", donors=[donor], recipient=recipient),
+        quantity=100,
+    )
+    shipment = ShipmentFactory(
+        reference="WATCHED-7",
+        donors=[donor, DonorFactory(slug="hokkaido", name="Hokkaido Relief Fund", country="JP")],
+        recipient=recipient,
+        shipped_on=date(2021, 6, 7),
+        weight_kg=987654,
+    )
+    ShipmentItemFactory(shipment=shipment, category=category("medicines"), quantity=987_654)
+    SourceFactory(shipment=shipment, title="Leaked memo")
+    return shipment
+
+
+def content(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode("utf-8")
+    # The filter form offers every country and category, whatever was given.
+    return re.sub(r"<form .*?</form>", "", response.content.decode(), flags=re.S)
+
+
+def test_unpublishing_removes_the_shipment_from_every_surface(client, watched):
+    for url in [*PAGES, *EXPORTS]:
+        assert "WATCHED-7" in content(client, url) or url in ("/countries/",), url
+    assert client.get("/shipments/WATCHED-7/").status_code == 200
+    assert client.get("/donors/hokkaido/").status_code == 200
+    for query in ["q=WATCHED-7", "category=medicines", "donor=hokkaido"]:
+        assert listed_references(client.get(f"/shipments/?{query}")) == ["WATCHED-7"]
+
+    editor = StaffFactory(role="Editor")
+    assert Shipment.objects.filter(pk=watched.pk).set_published(False, user=editor) == 1
+
+    for url in [*PAGES, *EXPORTS]:
+        text = content(client, url)
+        for mark in MARKS:
+            assert mark not in text, (url, mark)
+    assert client.get("/shipments/WATCHED-7/").status_code == 404
+    for query in ["q=WATCHED-7", "category=medicines", "donor=hokkaido"]:
+        assert listed_references(client.get(f"/shipments/?{query}")) == []
+    # A donor named only on unpublished shipments is not public either.
+    assert client.get("/donors/hokkaido/").status_code == 404
+
+
+def test_totals_fall_back_to_the_published_rest(client, watched):
+    data = client.get("/shipments.json").json()
+    assert data["count"] == 2
+    Shipment.objects.filter(pk=watched.pk).set_published(False)
+    data = client.get("/shipments.json").json()
+    assert data["count"] == 1
+    assert [row["quantity"] for row in data["totals"]] == [100]
+    csv = b"".join(client.get("/items.csv").streaming_content).decode()
+    assert client.get("/items.csv")["X-Row-Count"] == "1"
+    assert csv.count("\n") == 2
