@@ -99,7 +99,19 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     inlines = [ShipmentItemInline, SourceInline]
     autocomplete_fields = ["donors", "recipient", "pledge"]
     fieldsets = [
-        (None, {"fields": ["reference", "donors", "recipient", "status", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "donors",
+                    "recipient",
+                    "status",
+                    "is_published",
+                    "loaded_version",
+                ]
+            },
+        ),
         (
             "Countries and dates",
             {

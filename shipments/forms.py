@@ -1,6 +1,8 @@
 """Staff forms: a shipment with its items, as entered in the admin."""
 
 from django import forms
+from django.db import transaction
+from django.utils import timezone
 
 from shipments.models import Shipment, ShipmentItem
 
@@ -8,7 +10,14 @@ NEGATIVE = "{what} cannot be negative."
 
 
 class ShipmentAdminForm(forms.ModelForm):
-    """The shipment form; countries left blank are taken from the parties."""
+    """The shipment form; countries left blank are taken from the parties.
+
+    It carries the version of the shipment it was opened on, and refuses to
+    save over a newer one: two staff editing the same shipment never silently
+    overwrite each other.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Shipment
@@ -52,9 +61,11 @@ class ShipmentAdminForm(forms.ModelForm):
         for name in ("origin_country", "destination_country"):
             if name in self.fields:
                 self.fields[name].required = False
+        self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_version(cleaned_data.get("loaded_version"))
         donors = cleaned_data.get("donors")
         recipient = cleaned_data.get("recipient")
         origin, destination = Shipment.countries_from_parties(donors or [], recipient)
@@ -73,6 +84,30 @@ class ShipmentAdminForm(forms.ModelForm):
             else:
                 self.add_error("destination_country", "Choose the destination, or the recipient.")
         return cleaned_data
+
+    def check_version(self, loaded_version):
+        if self.instance._state.adding:
+            return
+        # Locked until the admin's transaction ends, so nobody can save in
+        # between this check and this form's own save.
+        with transaction.atomic():
+            current = (
+                Shipment.objects.select_for_update(of=("self",))
+                .select_related("updated_by")
+                .filter(pk=self.instance.pk)
+                .first()
+            )
+        if current is None:
+            raise forms.ValidationError("This shipment has been deleted since you opened it.")
+        if loaded_version != current.version:
+            who = current.updated_by.get_username() if current.updated_by else "someone"
+            when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S %Z")
+            raise forms.ValidationError(
+                f"This shipment was changed by {who} at {when} after you opened it, so your "
+                "changes were not saved. Open the shipment again to see the latest version "
+                "(and its history), then make your changes once more.",
+                code="stale",
+            )
 
 
 class ShipmentItemInlineForm(forms.ModelForm):

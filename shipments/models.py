@@ -75,10 +75,11 @@ class ShipmentQuerySet(models.QuerySet):
                     setattr(shipment, name, value)
                 shipment.updated_by = user
                 shipment.updated_at = now
+                shipment.version += 1
             bulk_update_with_history(
                 shipments,
                 Shipment,
-                [*values, "updated_by", "updated_at"],
+                [*values, "updated_by", "updated_at", "version"],
                 default_user=user,
             )
         return len(shipments)
@@ -290,11 +291,17 @@ class Shipment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save, so an edit based on an older version is refused "
+        "rather than silently overwriting someone else's.",
+    )
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only
     # repeat the record's own date.
-    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["-shipped_on", "reference"]
@@ -338,6 +345,14 @@ class Shipment(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # Every save is a new version; see ShipmentAdminForm.check_version.
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("shipment-detail", args=[self.reference])

@@ -1,0 +1,132 @@
+"""Two staff editing one shipment never silently overwrite each other; saves are atomic."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from shipments.models import Shipment
+from tests.admin_forms import change_url, existing_shipment_data
+from tests.factories import ShipmentFactory, ShipmentItemFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice():
+    return StaffFactory(username="alice", role="Editor")
+
+
+@pytest.fixture
+def bob():
+    return StaffFactory(username="bob", role="Editor")
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def opened_version(client, shipment):
+    """The version the change page hands to the browser, as a browser would keep it."""
+    html = client.get(change_url(shipment)).content.decode()
+    match = re.search(r'name="loaded_version" value="(\d+)"', html)
+    assert match, "the change page carries the version it was opened on"
+    return match.group(1)
+
+
+def test_the_second_of_two_saves_is_refused_with_who_changed_it(alice, bob):
+    shipment = ShipmentFactory(notes="Original")
+    as_alice, as_bob = signed_in(alice), signed_in(bob)
+    alice_version = opened_version(as_alice, shipment)
+    bob_version = opened_version(as_bob, shipment)
+
+    first = as_alice.post(
+        change_url(shipment),
+        existing_shipment_data(shipment, notes="Alice's notes", loaded_version=alice_version),
+    )
+    assert first.status_code == 302
+
+    second = as_bob.post(
+        change_url(shipment),
+        existing_shipment_data(shipment, notes="Bob's notes", loaded_version=bob_version),
+    )
+    assert second.status_code == 200
+    message = second.content.decode()
+    assert "This shipment was changed by alice" in message
+    assert "your changes were not saved" in message
+    shipment.refresh_from_db()
+    assert shipment.notes == "Alice's notes"
+    assert shipment.updated_by == alice
+
+
+def test_after_reopening_the_second_editor_can_save(alice, bob):
+    shipment = ShipmentFactory(notes="Original")
+    as_alice, as_bob = signed_in(alice), signed_in(bob)
+    stale = opened_version(as_bob, shipment)
+    as_alice.post(
+        change_url(shipment),
+        existing_shipment_data(
+            shipment, notes="Alice", loaded_version=opened_version(as_alice, shipment)
+        ),
+    )
+    assert (
+        as_bob.post(
+            change_url(shipment),
+            existing_shipment_data(shipment, notes="Bob", loaded_version=stale),
+        ).status_code
+        == 200
+    )
+    fresh = opened_version(as_bob, shipment)
+    assert fresh != stale
+    response = as_bob.post(
+        change_url(shipment), existing_shipment_data(shipment, notes="Bob", loaded_version=fresh)
+    )
+    assert response.status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.notes == "Bob"
+
+
+def test_a_status_action_in_between_also_counts_as_a_change(alice, bob):
+    shipment = ShipmentFactory(status="pledged")
+    as_bob = signed_in(bob)
+    stale = opened_version(as_bob, shipment)
+    Shipment.objects.filter(pk=shipment.pk).mark("delivered", user=alice)
+    response = as_bob.post(
+        change_url(shipment),
+        existing_shipment_data(shipment, status="cancelled", loaded_version=stale),
+    )
+    assert response.status_code == 200
+    shipment.refresh_from_db()
+    assert shipment.status == "delivered"
+
+
+def test_every_save_raises_the_version():
+    shipment = ShipmentFactory()
+    assert shipment.version == 1
+    shipment.notes = "edited"
+    shipment.save()
+    shipment.refresh_from_db()
+    assert shipment.version == 2
+    Shipment.objects.filter(pk=shipment.pk).set_published(False)
+    shipment.refresh_from_db()
+    assert shipment.version == 3
+
+
+def test_a_shipment_and_its_items_save_together_or_not_at_all(alice):
+    shipment = ShipmentFactory(notes="Original")
+    ShipmentItemFactory(shipment=shipment, quantity=10)
+    as_alice = signed_in(alice)
+    data = existing_shipment_data(
+        shipment,
+        notes="Changed with a bad line",
+        loaded_version=opened_version(as_alice, shipment),
+        items=[{"category": "", "description": "", "quantity": "-5"}],
+    )
+    response = as_alice.post(change_url(shipment), data)
+    assert response.status_code == 200
+    shipment.refresh_from_db()
+    assert shipment.notes == "Original"
+    assert shipment.version == 1
+    assert list(shipment.items.values_list("quantity", flat=True)) == [10]
