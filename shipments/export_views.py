@@ -14,6 +14,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
+from aidtracker.client_address import rate_limit_key
 from shipments.exports import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
 from shipments.filters import PAGE_PARAM, RENDERING_PARAMS, ShipmentFilter
 from shipments.models import ShipmentItem
@@ -28,7 +29,7 @@ def limit_exports(view):
 
     @ratelimit(
         group=RATE_LIMIT_GROUP,
-        key="ip",
+        key=rate_limit_key,
         rate=lambda group, request: settings.EXPORT_RATE,
         block=False,
     )

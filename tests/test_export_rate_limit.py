@@ -30,3 +30,16 @@ def test_browsing_is_never_limited(client, low_limit):
         client.get("/items.csv", REMOTE_ADDR="203.0.113.7")
     for _ in range(10):
         assert client.get("/", REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
+def test_behind_a_proxy_the_last_forwarded_hop_is_the_client(client, low_limit, settings):
+    settings.BEHIND_PROXY = True
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(3):
+        client.get("/items.csv", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7", **proxy)
+    # A client cannot escape its budget by forging earlier hops ...
+    forged = client.get("/items.csv", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7", **proxy)
+    assert forged.status_code == 429
+    # ... and other clients behind the same proxy keep their own.
+    other = client.get("/items.csv", HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+    assert other.status_code == 200

@@ -23,6 +23,7 @@ from tests.factories import (
     SourceFactory,
     category,
 )
+from tests.pages import listed_references
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -242,6 +243,8 @@ def test_csv_holds_exactly_the_selection_in_list_order(client, spread, query):
     filterset = ShipmentFilter(QueryDict(query))
     assert filterset.is_valid()
     expected = [shipment.reference for shipment in filterset.qs]
+    # The public list shows the same shipments, in the same order.
+    assert listed_references(client.get(f"/shipments/?{query}")) == expected
     exported = [row["reference"] for row in rows(client.get(f"/shipments.csv?{query}"))]
     assert exported == expected
     item_refs = [row["shipment_reference"] for row in rows(client.get(f"/items.csv?{query}"))]

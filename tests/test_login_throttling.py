@@ -65,3 +65,28 @@ def test_lockout_ends_after_the_cool_off(client, staff, settings):
     past = AccessAttempt.objects.first().attempt_time - settings.AXES_COOLOFF_TIME
     AccessAttempt.objects.update(attempt_time=past - timedelta(seconds=1))
     assert sign_in(client, "editor", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_addresses_come_from_the_last_forwarded_hop(client, staff, settings):
+    settings.BEHIND_PROXY = True
+    for name in ["alice", "bob", "carol"]:
+        client.post(
+            "/admin/login/",
+            {"username": name, "password": "guess"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.50",
+        )
+    locked = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.1",
+    )
+    assert other.status_code == 302
