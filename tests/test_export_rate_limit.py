@@ -43,3 +43,38 @@ def test_behind_a_proxy_the_last_forwarded_hop_is_the_client(client, low_limit, 
     # ... and other clients behind the same proxy keep their own.
     other = client.get("/items.csv", HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
     assert other.status_code == 200
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache production uses when REDIS_URL is set (CI starts Redis on loopback)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "aidtracker-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_the_budget_is_counted_in_redis_when_configured(client, low_limit, redis_cache):
+    for _ in range(3):
+        assert client.get("/items.csv", REMOTE_ADDR="203.0.113.7").status_code == 200
+    assert client.get("/items.csv", REMOTE_ADDR="203.0.113.7").status_code == 429
+    # The counter lives in Redis, where every app server would see it.
+    assert any(b"aidtracker-tests" in key for key in redis_cache._cache.get_client().keys("*"))
+
+
+def test_settings_choose_redis_when_redis_url_is_set():
+    from tests.test_settings import run_manage
+
+    result = run_manage(
+        "diffsettings", "--all", DJANGO_DEBUG="True", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert "django.core.cache.backends.redis.RedisCache" in result.stdout
+    assert "redis://127.0.0.1:6379/0" in result.stdout
