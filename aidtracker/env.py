@@ -5,6 +5,7 @@ stops start-up with a message that says what to fix.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -83,3 +84,21 @@ def check_secret_key(raw, debug):
             f"{MIN_SECRET_KEY_LENGTH} random characters."
         )
     return key
+
+
+RATE_PATTERN = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*[smhd]$")
+
+
+def parse_rate(name, raw):
+    """A request rate such as 20/m (per minute) or 100/5m; s, m, h or d."""
+    rate = raw.strip()
+    if not RATE_PATTERN.match(rate):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write a count per period, e.g. 20/m, 100/h or 5/10s."
+        )
+    return rate
+
+
+def env_rate(name, default):
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else parse_rate(name, raw)

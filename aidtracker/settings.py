@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from aidtracker.env import check_secret_key, env_bool, env_int, env_list, env_str
+from aidtracker.env import check_secret_key, env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,6 +140,8 @@ COUNTRIES_OVERRIDE = {"EU": "European Union"}
 # serves plain HTTP, e.g. on loopback behind nothing, and changes only these.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the app servers directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
@@ -196,7 +198,7 @@ AXES_CLIENT_IP_CALLABLE = "aidtracker.client_address.client_address"
 
 # Exports are expensive: an address may start this many per minute. The count
 # lives in the cache, so it is shared by every app server when REDIS_URL is set.
-EXPORT_RATE = env_str("DJANGO_EXPORT_RATE", "20/m")
+EXPORT_RATE = env_rate("DJANGO_EXPORT_RATE", "20/m")
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only third-party Redis backends; Django's own
     # RedisCache increments atomically too.

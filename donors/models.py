@@ -22,7 +22,9 @@ class Party(models.Model):
     )
     website = models.URLField(blank=True)
     notes = models.TextField(
-        blank=True, help_text="Internal and public remarks, e.g. how the party was identified."
+        blank=True,
+        help_text="Public: shown on the party's page, e.g. how it was identified. Nothing "
+        "confidential.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

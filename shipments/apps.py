@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ShipmentsConfig(AppConfig):
     name = "shipments"
+
+    def ready(self):
+        from shipments import signals  # noqa: F401  (connects the receivers)

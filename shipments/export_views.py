@@ -9,7 +9,7 @@ import difflib
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
@@ -102,12 +102,18 @@ class StreamedExport:
     def __init__(self, export, bom):
         self.export = export
         self.bom = bom
+        self.lines = None
 
     def __iter__(self):
         yield (BOM if self.bom else b"") + header_line(self.export.columns).encode()
-        yield from self.export.lines()
+        self.lines = self.export.lines()
+        yield from self.lines
 
     def close(self):
+        # The WSGI server calls this when the client has gone away, possibly
+        # mid-file: end the rows first (stopping their query), then the export.
+        if self.lines is not None:
+            self.lines.close()
         self.export.close()
 
 
@@ -149,10 +155,11 @@ def shipments_json(request):
         "donors", "items__category", "sources"
     )
     paginator = Paginator(shipments, JSON_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get(PAGE_PARAM) or 1)
-    except PageNotAnInteger:
+    number = request.GET.get(PAGE_PARAM) or "1"
+    if not number.isdigit() or int(number) < 1:
         return bad_request([f"{PAGE_PARAM}: give a whole number of 1 or more."])
+    try:
+        page = paginator.page(number)
     except EmptyPage:
         return JsonResponse(
             {

@@ -29,6 +29,7 @@ BOM = "\ufeff".encode()
 CHUNK_BYTES = 64 * 1024
 ORM_CHUNK_ROWS = 2000
 IDLE_TIMEOUT_MS = 60_000
+STATEMENT_TIMEOUT_MS = 30 * 60_000
 
 
 # Rendering one cell -------------------------------------------------------
@@ -289,6 +290,8 @@ class CopyStream:
             # A response whose body is never read must not hold its snapshot (and
             # block vacuum and schema changes) for ever.
             cursor.execute("SET idle_in_transaction_session_timeout = %s", [IDLE_TIMEOUT_MS])
+            # Nor may a client reading very slowly keep a query running for hours.
+            cursor.execute("SET statement_timeout = %s", [STATEMENT_TIMEOUT_MS])
 
     def mogrify(self, sql, params, named=None):
         with self.connection.cursor() as cursor:
@@ -308,10 +311,11 @@ class CopyStream:
             raise
 
     def stream(self, sql, params, base_url=None):
-        chunks = queue.Queue(maxsize=self.QUEUE_CHUNKS)
-        cancelled = threading.Event()
+        self.chunks = queue.Queue(maxsize=self.QUEUE_CHUNKS)
+        self.cancelled = threading.Event()
         done = object()
         copy_sql = f"COPY ({self.mogrify(sql, params, named=base_url)}) TO STDOUT WITH (FORMAT csv)"
+        chunks, cancelled = self.chunks, self.cancelled
 
         class Sink:
             """psycopg2 writes COPY's output one row at a time; hand it on in large chunks."""
@@ -342,24 +346,32 @@ class CopyStream:
             except BaseException as error:  # handed to the consumer, not lost
                 chunks.put(error)
 
-        worker = threading.Thread(target=work, name="csv-copy", daemon=True)
-        worker.start()
+        self.worker = threading.Thread(target=work, name="csv-copy", daemon=True)
+        self.worker.start()
         try:
             while (chunk := chunks.get()) is not done:
                 if isinstance(chunk, BaseException):
                     raise chunk
                 yield chunk
         finally:
-            if worker.is_alive():
-                cancelled.set()
-                self.connection.cancel()
-                while worker.is_alive():
-                    with contextlib.suppress(queue.Empty):
-                        chunks.get(timeout=0.1)
-            worker.join()
             self.close()
 
     def close(self):
+        """Stop the worker if it still runs, then close the connection. Safe to call twice.
+
+        Called when the body is fully read, and by the response's close() when
+        the client went away mid-file, possibly while the generator above is
+        suspended: the query is cancelled and the queue drained so the worker
+        can see the cancellation and end, before its connection is closed.
+        """
+        worker = getattr(self, "worker", None)
+        if worker is not None and worker.is_alive():
+            self.cancelled.set()
+            self.connection.cancel()
+            while worker.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    self.chunks.get(timeout=0.1)
+            worker.join()
         if not self.connection.closed:
             self.connection.close()
 

@@ -8,7 +8,7 @@ broader than what was asked for.
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 from django_countries import countries
 
 from donors.models import Donor
@@ -36,6 +36,26 @@ SORTS = {
     "value_usd": "value_usd",
 }
 DEFAULT_SORT = "-shipped_on"
+# Sort keys holding free text (the others are codes, dates and numbers).
+FREE_TEXT_SORTS = {"recipient"}
+
+
+class CodePointOrder(Func):
+    """Text ordered by code point: SQLite's default, and PostgreSQL's "C" collation.
+
+    The database's locale collation would order names differently on the two
+    backends (and differently from Python), so files exported from the same
+    data would differ.
+    """
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context
+        )
+
 
 # How the filter form names each sort key: (ascending, descending).
 SORT_LABELS = {
@@ -318,7 +338,10 @@ def sort_expressions(key, prefix=""):
     `prefix` reaches the shipment through a relation, e.g. `shipment__` from an item.
     """
     descending = key.startswith("-")
-    column = F(prefix + SORTS[key.lstrip("-")])
+    name = key.lstrip("-")
+    column = F(prefix + SORTS[name])
+    if name in FREE_TEXT_SORTS:
+        column = CodePointOrder(column)
     primary_key = F(prefix + "id")
     if descending:
         return [column.desc(nulls_last=True), primary_key.desc()]

@@ -651,6 +651,8 @@ class ShipmentItemResource(resources.ModelResource):
                     batch_size=batch_size,
                     default_user=self.user,
                 )
+                # Bulk writes send no signals: new lines are a new version of their shipment.
+                Shipment.new_versions({item.shipment_id for item in self.create_instances})
             except Exception as error:  # reported like the base class does
                 self.handle_import_error(result, error, raise_errors)
             finally:
@@ -666,6 +668,7 @@ class ShipmentItemResource(resources.ModelResource):
                     batch_size=batch_size,
                     default_user=self.user,
                 )
+                Shipment.new_versions({item.shipment_id for item in self.update_instances})
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:

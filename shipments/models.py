@@ -357,6 +357,11 @@ class Shipment(models.Model):
     def get_absolute_url(self):
         return reverse("shipment-detail", args=[self.reference])
 
+    @classmethod
+    def new_versions(cls, shipment_ids):
+        """A change to these shipments' items, sources or donors is a change to them."""
+        cls.objects.filter(pk__in=shipment_ids).update(version=F("version") + 1)
+
     @staticmethod
     def countries_from_parties(donors, recipient):
         """The (origin, destination) the parties imply; origin only if the donors agree."""

@@ -72,8 +72,8 @@ def existing_shipment_data(shipment, **fields):
         "destination_country": shipment.destination_country.code,
         "terms": shipment.terms,
         "notes": shipment.notes,
-        # The version the form was opened on, as the change page renders it.
-        "loaded_version": str(shipment.version),
+        # The version stored now, as a change page opened now would carry it.
+        "loaded_version": str(type(shipment).objects.get(pk=shipment.pk).version),
     }
     if shipment.is_published:
         values["is_published"] = "on"

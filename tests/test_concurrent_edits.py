@@ -104,19 +104,21 @@ def test_a_status_action_in_between_also_counts_as_a_change(alice, bob):
 
 def test_every_save_raises_the_version():
     shipment = ShipmentFactory()
-    assert shipment.version == 1
+    shipment.refresh_from_db()
+    start = shipment.version
     shipment.notes = "edited"
     shipment.save()
     shipment.refresh_from_db()
-    assert shipment.version == 2
+    assert shipment.version == start + 1
     Shipment.objects.filter(pk=shipment.pk).set_published(False)
     shipment.refresh_from_db()
-    assert shipment.version == 3
+    assert shipment.version == start + 2
 
 
 def test_a_shipment_and_its_items_save_together_or_not_at_all(alice):
     shipment = ShipmentFactory(notes="Original")
     ShipmentItemFactory(shipment=shipment, quantity=10)
+    version = Shipment.objects.get(pk=shipment.pk).version
     as_alice = signed_in(alice)
     data = existing_shipment_data(
         shipment,
@@ -128,5 +130,40 @@ def test_a_shipment_and_its_items_save_together_or_not_at_all(alice):
     assert response.status_code == 200
     shipment.refresh_from_db()
     assert shipment.notes == "Original"
-    assert shipment.version == 1
+    assert shipment.version == version
     assert list(shipment.items.values_list("quantity", flat=True)) == [10]
+
+
+def test_an_item_edited_elsewhere_is_a_change_to_the_shipment(alice, bob):
+    item = ShipmentItemFactory(quantity=1000)
+    shipment = item.shipment
+    as_alice = signed_in(alice)
+    stale = opened_version(as_alice, shipment)
+    item.quantity = 5000
+    item.save()  # e.g. Bob, on the supply line's own admin page
+    response = as_alice.post(
+        change_url(shipment), existing_shipment_data(shipment, notes="Alice", loaded_version=stale)
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.quantity == 5000
+
+
+@pytest.mark.parametrize("change", ["add_source", "delete_item", "add_donor", "remove_donor"])
+def test_sources_items_and_donors_raise_the_version(change):
+    from tests.factories import DonorFactory, SourceFactory
+
+    item = ShipmentItemFactory()
+    shipment = item.shipment
+    before = Shipment.objects.get(pk=shipment.pk).version
+    if change == "add_source":
+        SourceFactory(shipment=shipment)
+    elif change == "delete_item":
+        item.delete()
+    elif change == "add_donor":
+        shipment.donors.add(DonorFactory())
+    else:
+        DonorFactory(slug="leaving").shipments.add(shipment)
+        before = Shipment.objects.get(pk=shipment.pk).version
+        shipment.donors.remove(shipment.donors.get(slug="leaving"))
+    assert Shipment.objects.get(pk=shipment.pk).version == before + 1

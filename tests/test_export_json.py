@@ -68,7 +68,10 @@ def test_pages_link_to_each_other(client, shipments, monkeypatch):
 
 
 def test_bad_pages(client, shipments):
-    assert client.get("/shipments.json?page=abc").status_code == 400
+    for page in ["abc", "0", "-1", "1.5"]:
+        response = client.get(f"/shipments.json?page={page}")
+        assert response.status_code == 400
+        assert "page: give a whole number" in response.content.decode()
     response = client.get("/shipments.json?page=99")
     assert response.status_code == 404
     assert "last page is 1" in response.json()["error"]

@@ -278,3 +278,13 @@ def test_a_typo_is_named_with_a_suggestion(client):
 
 def test_exports_answer_only_get(client):
     assert client.post("/items.csv").status_code == 405
+
+
+def test_names_sort_by_code_point_on_every_database(client):
+    names = ["zeta", "Ástrid", "hospital b", "Hospital A", "_under"]
+    for n, name in enumerate(names):
+        ShipmentFactory(reference=f"N-{n}", recipient=RecipientFactory(name=name))
+    exported = [row["recipient"] for row in rows(client.get("/shipments.csv?sort=recipient"))]
+    assert exported == sorted(names)
+    backwards = [row["recipient"] for row in rows(client.get("/shipments.csv?sort=-recipient"))]
+    assert backwards == sorted(names, reverse=True)

@@ -79,3 +79,10 @@ def test_https_redirect_and_hsts_when_on(client, settings):
     assert response["Location"] == "https://testserver/"
     secure = client.get("/", secure=True)
     assert secure["Strict-Transport-Security"] == "max-age=3600"
+
+
+def test_health_checks_are_answered_over_plain_http(client, settings):
+    """Load balancers probe app servers directly, without TLS."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from aidtracker.env import check_secret_key, parse_bool, parse_int, parse_list
+from aidtracker.env import check_secret_key, parse_bool, parse_int, parse_list, parse_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 # Shaped like a generated key: long, varied, and not Django's throwaway prefix.
@@ -96,3 +96,14 @@ def test_production_starts_with_a_real_key_and_hosts():
         DJANGO_DEBUG="False", DJANGO_SECRET_KEY=REAL_KEY, DJANGO_ALLOWED_HOSTS="aid.example.org"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("raw", ["20/m", "100/h", "5/10s", " 3/d "])
+def test_rates_in_the_documented_form(raw):
+    assert parse_rate("DJANGO_EXPORT_RATE", raw) == raw.strip()
+
+
+@pytest.mark.parametrize("raw", ["20", "20/min", "20/M", "0/m", "many/m"])
+def test_a_malformed_rate_names_the_variable(raw):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_EXPORT_RATE"):
+        parse_rate("DJANGO_EXPORT_RATE", raw)
