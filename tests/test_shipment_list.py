@@ -1,72 +1,15 @@
 """The shipment list: every filter on the page, alone and combined, sorting, pages, bad input."""
 
-from datetime import date
-
 import pytest
 
 from tests.factories import (
     DonorFactory,
-    RecipientFactory,
     ShipmentFactory,
     ShipmentItemFactory,
-    category,
 )
 from tests.pages import elements, hrefs, listed_references, title
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    """Three published shipments and a draft, with distinct parties, dates and supplies."""
-    jack_ma = DonorFactory(slug="jack-ma", name="Jack Ma Foundation", country="CN")
-    zhejiang = DonorFactory(
-        slug="zhejiang", name="Zhejiang", country="CN", kind="regional-government"
-    )
-    france = DonorFactory(
-        slug="france", name="French government", country="FR", kind="national-government"
-    )
-    belgium = RecipientFactory(slug="belgium", name="Belgian hospitals", country="BE")
-    italy = RecipientFactory(slug="lombardy", name="Lombardy", country="IT")
-    china = RecipientFactory(slug="wuhan", name="Wuhan hospitals", country="CN")
-    be = ShipmentFactory(
-        reference="BE-1",
-        recipient=belgium,
-        donors=[jack_ma],
-        shipped_on=date(2020, 3, 16),
-        status="delivered",
-        value_usd=10,
-    )
-    it = ShipmentFactory(
-        reference="IT-1",
-        recipient=italy,
-        donors=[jack_ma, zhejiang],
-        shipped_on=date(2020, 3, 14),
-        status="dispatched",
-        value_usd=30,
-        notes="Landed at Malpensa",
-    )
-    cn = ShipmentFactory(
-        reference="CN-1",
-        recipient=china,
-        donors=[france],
-        origin_country="FR",
-        shipped_on=None,
-        status="pledged",
-    )
-    draft = ShipmentFactory(
-        reference="DRAFT-1",
-        recipient=italy,
-        donors=[zhejiang, france],
-        is_published=False,
-        shipped_on=date(2020, 3, 15),
-        status="pledged",
-    )
-    ShipmentItemFactory(shipment=be, category=category("masks"), description="Masks")
-    ShipmentItemFactory(shipment=it, category=category("ventilators"), description="Ventilators")
-    ShipmentItemFactory(shipment=it, category=category("masks"), description="N95 masks")
-    ShipmentItemFactory(shipment=cn, category=category("gloves"), description="Gloves")
-    ShipmentItemFactory(shipment=draft, category=category("gloves"), description="Gloves")
 
 
 def listed(client, query=""):
