@@ -36,10 +36,18 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The browser tests (tests/browser) run when Chromium is installed (/usr/bin/chromium,
+# or CHROMIUM=path); without it they are left out with a message, or fail under CI=true.
+# `make test BROWSER=0` leaves them out of a local run; CI always runs them.
 test: export DJANGO_DEBUG ?= True
 test: lint
+ifeq ($(BROWSER),0)
+	@case "$$(echo "$${CI:-}" | tr A-Z a-z)" in true|1|yes|on) \
+	  echo "BROWSER=0 is for local runs: under CI=true the browser tests always run." >&2; exit 1;; esac
+	@echo "Leaving the browser tests out (BROWSER=0)."
+endif
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(BROWSER)),--ignore=tests/browser) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -165,6 +165,9 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     formats = [CSV, XLSX]
     import_template_name = "admin/shipments/shipment/import.html"
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         # The item count and donor names are read for every row of the list:
         # a subquery and a prefetch keep the page at a fixed number of queries.

@@ -82,6 +82,8 @@ class StaffFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"staff-{n}")
     is_staff = True
+    # No password unless a test gives one (e.g. to sign in through the login form).
+    password = factory.django.Password(None)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
