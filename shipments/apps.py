@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ShipmentsConfig(AppConfig):
     name = "shipments"
+
+    def ready(self):
+        from shipments import signals
+
+        signals.connect(self)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
 from shipments import listing, summaries
+from shipments.cache import cached_page
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import Shipment, ShipmentItem
 
@@ -58,8 +59,12 @@ def country_list(request):
     if sort not in summaries.COUNTRY_SORTS:
         context = {"sort_error": sort, "sorts": summaries.COUNTRY_SORTS}
         return render(request, "shipments/country_list.html", context, status=400)
-    context = {"countries": summaries.country_index(sort), "sort": sort}
-    return render(request, "shipments/country_list.html", context)
+    return cached_page(
+        request,
+        f"countries:{sort}",
+        "shipments/country_list.html",
+        lambda: {"countries": summaries.country_index(sort), "sort": sort},
+    )
 
 
 def country_detail(request, code):
@@ -67,9 +72,13 @@ def country_detail(request, code):
         raise Http404("No country has this code.")
     if code != code.upper():
         return redirect("country-detail", code=code.upper(), permanent=True)
-    context = {
-        "code": code,
-        "name": summaries.country_name(code),
-        **summaries.country_profile(code),
-    }
-    return render(request, "shipments/country_detail.html", context)
+    return cached_page(
+        request,
+        f"country:{code}",
+        "shipments/country_detail.html",
+        lambda: {
+            "code": code,
+            "name": summaries.country_name(code),
+            **summaries.country_profile(code),
+        },
+    )
