@@ -22,15 +22,24 @@ def shipment_list(request):
     # would silently list more than was asked for.
     if not filterset.is_valid():
         return render(request, "shipments/shipment_list.html", context, status=400)
-    shipments = filterset.qs.select_related("recipient").prefetch_related("donors")
-    categories = filterset.form.cleaned_data.get("category") or ()
+    totals = summaries.cached_list_totals(filterset)
+    page = listing.paginate(
+        filterset.qs.select_related("recipient").prefetch_related("donors"),
+        request.GET.get(PAGE_PARAM),
+        count=totals.shipments if totals else None,
+    )
+    # Adding up a large selection on every visit would take seconds: beyond
+    # the count limit, only the totals kept in the cache are shown.
+    if totals is None and page.paginator.count <= listing.COUNT_LIMIT:
+        totals = summaries.selection_totals(filterset.qs, filterset.category_slugs())
     context.update(
-        page=listing.paginate(shipments, request.GET.get(PAGE_PARAM)),
+        page=page,
         params=listing.filter_params(filterset),
         active_filters=listing.active_filters(filterset),
         headings=listing.sort_headings(filterset),
         downloads=listing.downloads(filterset),
-        totals=summaries.selection_totals(filterset.qs, categories),
+        totals=totals,
+        count_limit=listing.COUNT_LIMIT,
     )
     return render(request, "shipments/shipment_list.html", context)
 
