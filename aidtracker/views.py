@@ -6,12 +6,13 @@ from django.shortcuts import render
 
 from donors.models import Donor, Recipient
 from shipments import glossary, summaries
+from shipments.cache import cached_page
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.models import Shipment, SupplyCategory, Unit
 
 
 def home(request):
-    return render(request, "home.html", summaries.overview())
+    return cached_page(request, "home", "home.html", summaries.overview)
 
 
 def about_data(request):

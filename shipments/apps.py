@@ -5,4 +5,6 @@ class ShipmentsConfig(AppConfig):
     name = "shipments"
 
     def ready(self):
-        from shipments import signals  # noqa: F401  (connects the receivers)
+        from shipments import signals
+
+        signals.connect(self)

@@ -5,6 +5,8 @@ naming the parameter, never ignored, so a selection is never silently
 broader than what was asked for.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
@@ -266,6 +268,11 @@ class ShipmentFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Shipment.objects.published()
         super().__init__(data, queryset, **kwargs)
+        # Read once, when first needed: validating, naming the active filters
+        # and drawing the form would each query the categories again.
+        self.filters["category"].extra["choices"] = functools.cache(
+            lambda: list(category_choices())
+        )
 
     def unknown_parameters(self):
         """Names in the query string that no filter or renderer reads, e.g. typos."""
@@ -332,6 +339,11 @@ class ShipmentFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get("category") or []
 
 
+# Sort keys whose column may be empty; the others need no NULLS LAST, so that
+# one index serves both directions.
+NULLABLE_SORTS = {"announced_on", "shipped_on", "arrived_on", "weight_kg", "value_usd"}
+
+
 def sort_expressions(key, prefix=""):
     """ORDER BY for a public sort key: the column, unknowns last, then the primary key.
 
@@ -343,6 +355,7 @@ def sort_expressions(key, prefix=""):
     if name in FREE_TEXT_SORTS:
         column = CodePointOrder(column)
     primary_key = F(prefix + "id")
+    nulls_last = True if name in NULLABLE_SORTS else None
     if descending:
-        return [column.desc(nulls_last=True), primary_key.desc()]
-    return [column.asc(nulls_last=True), primary_key.asc()]
+        return [column.desc(nulls_last=nulls_last), primary_key.desc()]
+    return [column.asc(nulls_last=nulls_last), primary_key.asc()]

@@ -7,9 +7,10 @@ shipments as the page it is on.
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django_countries import countries
@@ -187,12 +188,84 @@ def downloads(filterset):
     return links
 
 
-def paginate(queryset, number, per_page=PAGE_SIZE):
-    """The requested page; a page that is not a number is a 400, one past the end a 404."""
-    paginator = Paginator(queryset, per_page)
+# Counting every row of a selection of a million takes longer than showing a
+# page of it: beyond this many, the page says "more than 10,000".
+COUNT_LIMIT = 10_000
+# Far beyond any data; keeps the row offset within what databases accept.
+MAX_PAGE = 10**9
+
+
+class ListPaginator(Paginator):
+    """Pages of a selection that may hold millions of rows, in a constant number of queries.
+
+    The count stops at `limit` (`count_is_exact` says whether it did) unless
+    the caller knows it, e.g. from cached totals; past it, pages are numbered
+    but not counted, and a page past the end is found empty. Each page is
+    one query: the primary keys of its rows, which an index can give without
+    reading the table, then those rows.
+    """
+
+    def __init__(self, object_list, per_page, count=None, limit=None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+        self.limit = COUNT_LIMIT if limit is None else limit
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+
+    @cached_property
+    def count_is_exact(self):
+        return self.known_count is not None or self.count <= self.limit
+
+    @cached_property
+    def num_pages(self):
+        return super().num_pages if self.count_is_exact else None
+
+    def validate_number(self, number):
+        if self.count_is_exact:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if not 1 <= number <= MAX_PAGE:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        keys = self.object_list.values("pk")[offset : offset + self.per_page + 1]
+        rows = list(self.object_list.filter(pk__in=keys))
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return ListPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
+class ListPage(Page):
+    def __init__(self, object_list, number, paginator, has_next):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+
+    def has_next(self):
+        return self._has_next
+
+    def end_index(self):
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+def paginate(queryset, number, count=None):
+    """The requested page; a page that is not a number is a 400, one past the end a 404.
+
+    `count`, when the caller knows it, spares counting the selection.
+    """
+    paginator = ListPaginator(queryset, PAGE_SIZE, count=count)
     try:
         return paginator.page(number or 1)
     except PageNotAnInteger as error:
         raise BadRequest("The page must be a whole number, e.g. page=2.") from error
     except EmptyPage as error:
-        raise Http404(f"There is no page {number}: the list has {paginator.num_pages}.") from error
+        raise Http404(f"There is no page {number} in this list.") from error

@@ -1,5 +1,7 @@
 """Shipments of medical supplies, their itemised contents and their sources."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.conf import settings
@@ -45,7 +47,76 @@ class SupplyCategory(models.Model):
         return self.name
 
 
-class ShipmentQuerySet(models.QuerySet):
+_version_held = ContextVar("data_version_held", default=False)
+
+
+class DataVersion(models.Model):
+    """A counter raised by every change to what the public pages show.
+
+    Cached public figures are keyed by it (see `shipments.cache`), so a
+    change shows on the next request on every app server. It lives in the
+    database rather than in the cache so that app servers with a cache each
+    of their own agree on it, and so that a rolled-back change rolls it back.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    ROW = 1
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"data version {self.number}"
+
+    @classmethod
+    def current(cls):
+        """The current number; 0 before the first change."""
+        return cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls):
+        """Raise the number, within the caller's transaction (unless held, see `raised_once`)."""
+        if _version_held.get():
+            return
+        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1):
+            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
+
+    @classmethod
+    @contextmanager
+    def raised_once(cls):
+        """Raise the number once, at the end of the block, however many rows change in it.
+
+        For bulk loads: every deleted row sends a signal, and raising the
+        number for each of millions of rows would double the time they take.
+        """
+        token = _version_held.set(True)
+        try:
+            yield
+        finally:
+            _version_held.reset(token)
+        cls.bump()
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Raises the data version on bulk writes, which send no signals.
+
+    `bulk_update()` goes through `update()`; saves and deletes raise it
+    through signals (`shipments.signals`).
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        DataVersion.bump()
+        return rows
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        DataVersion.bump()
+        return created
+
+
+class ShipmentQuerySet(VersionedQuerySet):
     def published(self):
         """The only shipments the public may see."""
         return self.filter(is_published=True)
@@ -340,6 +411,25 @@ class Shipment(models.Model):
             models.Index(fields=["shipped_on"], name="shipment_shipped_on_idx"),
             models.Index(fields=["origin_country"], name="shipment_origin_idx"),
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
+            # The public list's orders (see filters.sort_expressions), over
+            # published shipments: a page, however deep, is read from the
+            # index in order rather than sorted out of a million rows. Orders
+            # with unknowns last need an index per direction.
+            *[
+                models.Index(
+                    *expressions, condition=Q(is_published=True), name=f"shipment_public_{name}"
+                )
+                for name, expressions in [
+                    ("shipped_desc", [F("shipped_on").desc(nulls_last=True), F("id").desc()]),
+                    ("shipped_asc", [F("shipped_on").asc(nulls_last=True), F("id").asc()]),
+                    ("value_desc", [F("value_usd").desc(nulls_last=True), F("id").desc()]),
+                    ("value_asc", [F("value_usd").asc(nulls_last=True), F("id").asc()]),
+                    ("weight_desc", [F("weight_kg").desc(nulls_last=True), F("id").desc()]),
+                    ("weight_asc", [F("weight_kg").asc(nulls_last=True), F("id").asc()]),
+                    ("status", [F("status"), F("id")]),
+                    ("origin", [F("origin_country"), F("id")]),
+                ]
+            ],
         ]
         permissions = [("publish_shipment", "Can publish and unpublish shipments")]
 
@@ -401,7 +491,7 @@ class Shipment(models.Model):
             raise ValidationError(errors)
 
 
-class ShipmentItemQuerySet(models.QuerySet):
+class ShipmentItemQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(shipment__is_published=True)
 

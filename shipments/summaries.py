@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
+from shipments.cache import cached
 from shipments.charts import bar_chart, weekly_chart
 from shipments.filters import DEFAULT_SORT, ShipmentFilter, sort_expressions
 from shipments.models import Shipment, ShipmentItem, Unit
@@ -160,6 +161,39 @@ def selection_totals(shipments, categories=()):
         by_category=totals_by_category(items),
         categories=tuple(categories),
     )
+
+
+# Selections whose totals are kept in the cache whatever their size: the whole
+# list, and one value of one of these filters (the country pages and the home
+# page link to such lists). There are a few hundred of them at most, so no
+# reader can fill the cache with variants.
+CACHED_SELECTION_FILTERS = (
+    "recipient_country",
+    "donor_country",
+    "status",
+    "category",
+    "donor_kind",
+)
+
+
+def cached_list_totals(filterset):
+    """The totals of a valid list selection when they are of those kept in the cache, else None."""
+    used = {
+        name: value
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "sort" and value not in (None, "", [])
+    }
+    if not used:
+        key = "totals"
+    elif len(used) == 1 and next(iter(used)) in CACHED_SELECTION_FILTERS:
+        [(name, values)] = used.items()
+        if len(values) != 1:
+            return None
+        key = f"totals:{name}={values[0]}"
+    else:
+        return None
+    categories = filterset.category_slugs()
+    return cached(key, lambda: selection_totals(filterset.qs, categories))
 
 
 def _query(params):

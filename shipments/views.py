@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
 from shipments import listing, summaries
+from shipments.cache import cached_page
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import Shipment, ShipmentItem
 
@@ -21,15 +22,24 @@ def shipment_list(request):
     # would silently list more than was asked for.
     if not filterset.is_valid():
         return render(request, "shipments/shipment_list.html", context, status=400)
-    shipments = filterset.qs.select_related("recipient").prefetch_related("donors")
-    categories = filterset.form.cleaned_data.get("category") or ()
+    totals = summaries.cached_list_totals(filterset)
+    page = listing.paginate(
+        filterset.qs.select_related("recipient").prefetch_related("donors"),
+        request.GET.get(PAGE_PARAM),
+        count=totals.shipments if totals else None,
+    )
+    # Adding up a large selection on every visit would take seconds: beyond
+    # the count limit, only the totals kept in the cache are shown.
+    if totals is None and page.paginator.count <= listing.COUNT_LIMIT:
+        totals = summaries.selection_totals(filterset.qs, filterset.category_slugs())
     context.update(
-        page=listing.paginate(shipments, request.GET.get(PAGE_PARAM)),
+        page=page,
         params=listing.filter_params(filterset),
         active_filters=listing.active_filters(filterset),
         headings=listing.sort_headings(filterset),
         downloads=listing.downloads(filterset),
-        totals=summaries.selection_totals(filterset.qs, categories),
+        totals=totals,
+        count_limit=listing.COUNT_LIMIT,
     )
     return render(request, "shipments/shipment_list.html", context)
 
@@ -58,8 +68,12 @@ def country_list(request):
     if sort not in summaries.COUNTRY_SORTS:
         context = {"sort_error": sort, "sorts": summaries.COUNTRY_SORTS}
         return render(request, "shipments/country_list.html", context, status=400)
-    context = {"countries": summaries.country_index(sort), "sort": sort}
-    return render(request, "shipments/country_list.html", context)
+    return cached_page(
+        request,
+        f"countries:{sort}",
+        "shipments/country_list.html",
+        lambda: {"countries": summaries.country_index(sort), "sort": sort},
+    )
 
 
 def country_detail(request, code):
@@ -67,9 +81,13 @@ def country_detail(request, code):
         raise Http404("No country has this code.")
     if code != code.upper():
         return redirect("country-detail", code=code.upper(), permanent=True)
-    context = {
-        "code": code,
-        "name": summaries.country_name(code),
-        **summaries.country_profile(code),
-    }
-    return render(request, "shipments/country_detail.html", context)
+    return cached_page(
+        request,
+        f"country:{code}",
+        "shipments/country_detail.html",
+        lambda: {
+            "code": code,
+            "name": summaries.country_name(code),
+            **summaries.country_profile(code),
+        },
+    )

@@ -115,9 +115,10 @@ def test_a_country_with_only_drafts_shows_nothing_of_them(client, world):
 
 def test_country_index_query_count_is_constant(client, world, django_assert_num_queries):
     def fetch():
+        # the data version; as the data changed since the last visit:
         # shipments given per donor country, received per recipient country,
         # categories given per country, categories received per country
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert client.get("/countries/?sort=total").status_code == 200
 
     fetch()
@@ -132,10 +133,10 @@ def test_country_index_query_count_is_constant(client, world, django_assert_num_
 
 def test_country_page_query_count_is_constant(client, world, django_assert_num_queries):
     def fetch():
-        # for each of received and given: the partner countries, the count,
-        # the latest shipments (with recipients), their donors, the category
-        # totals
-        with django_assert_num_queries(10):
+        # the data version; as the data changed since the last visit, for each
+        # of received and given: the partner countries, the count, the latest
+        # shipments (with recipients), their donors, the category totals
+        with django_assert_num_queries(11):
             assert client.get("/countries/IT/").status_code == 200
 
     fetch()
@@ -145,3 +146,14 @@ def test_country_page_query_count_is_constant(client, world, django_assert_num_q
             shipment=ShipmentFactory(donors=[DonorFactory(country="JP")], recipient=italy)
         )
     fetch()
+
+
+@pytest.mark.parametrize("path", ["/countries/", "/countries/IT/"])
+def test_country_pages_unchanged_since_the_last_visit_read_only_the_data_version(
+    client, world, django_assert_num_queries, path
+):
+    first = client.get(path)
+    # the data version; the figures come from the cache
+    with django_assert_num_queries(1):
+        again = client.get(path)
+    assert again.content == first.content

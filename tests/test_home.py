@@ -103,10 +103,11 @@ def test_home_with_nothing_published_says_so(client, db):
 
 def test_home_query_count_is_constant(client, django_assert_num_queries):
     def fetch():
-        # status totals, donor countries, recipient countries, weeks,
-        # shipments per category, category totals, latest shipments (with
-        # recipients), their donors
-        with django_assert_num_queries(8):
+        # the data version; as the data changed since the last visit: status
+        # totals, donor countries, recipient countries, weeks, shipments per
+        # category, category totals, latest shipments (with recipients), their
+        # donors
+        with django_assert_num_queries(9):
             assert client.get("/").status_code == 200
 
     ShipmentItemFactory()
@@ -118,3 +119,14 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
             )
         )
     fetch()
+
+
+def test_home_unchanged_since_the_last_visit_reads_only_the_data_version(
+    client, django_assert_num_queries
+):
+    ShipmentItemFactory()
+    first = client.get("/")
+    # the data version; the figures come from the cache
+    with django_assert_num_queries(1):
+        again = client.get("/")
+    assert again.content == first.content

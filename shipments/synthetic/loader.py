@@ -5,6 +5,7 @@ other databases through `bulk_create` in batches. Either way a run is one
 transaction, so a failure leaves nothing behind.
 """
 
+import functools
 import io
 
 from django.core.management.color import no_style
@@ -13,7 +14,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from donors.models import Donor, Recipient
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import DataVersion, Shipment, ShipmentItem, Source, SupplyCategory
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic.generator import (
     DONOR_LINK_FIELDS,
@@ -32,6 +33,17 @@ class SyntheticDataError(Exception):
     """The database holds something that stops a synthetic load or removal."""
 
 
+def in_one_transaction(function):
+    """Run `function` in one transaction that raises the data version once, at its end."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(), DataVersion.raised_once():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def synthetic_shipments():
     return Shipment.objects.filter(reference__startswith=REFERENCE_PREFIX)
 
@@ -45,7 +57,7 @@ def synthetic_data_counts():
     }
 
 
-@transaction.atomic
+@in_one_transaction
 def delete_synthetic_data():
     """Remove every synthetic row; return how many of each kind went."""
     shipments = synthetic_shipments()
@@ -84,7 +96,7 @@ def delete_synthetic_data():
     return counts
 
 
-@transaction.atomic
+@in_one_transaction
 def load_synthetic_data(
     shipments, items_per_shipment=5, seed=0, *, replace=False, progress=None, batch_size=BATCH_SIZE
 ):
