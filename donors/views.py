@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from donors.models import Donor, Recipient
 from shipments import listing, summaries
+from shipments.cache import cached
 from shipments.filters import DEFAULT_SORT, PAGE_PARAM, sort_expressions
 from shipments.models import Shipment
 
@@ -15,10 +16,15 @@ def _party_page(request, party, shipments, list_param):
         .select_related("recipient")
         .prefetch_related("donors")
     )
+    # A large donor's totals take a second to add up: they are kept in the
+    # cache until the data changes, and say how many shipments to page through.
+    totals = cached(
+        f"totals:{list_param}={party.slug}", lambda: summaries.selection_totals(shipments)
+    )
     context = {
         "party": party,
-        "page": listing.paginate(ordered, request.GET.get(PAGE_PARAM)),
-        "totals": summaries.selection_totals(shipments),
+        "page": listing.paginate(ordered, request.GET.get(PAGE_PARAM), count=totals.shipments),
+        "totals": totals,
         "list_url": summaries.list_url(**{list_param: party.slug}),
         "params": request.GET,
     }

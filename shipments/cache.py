@@ -10,6 +10,8 @@ The cache is Redis when REDIS_URL is set (shared by every app server),
 else each process's memory.
 """
 
+import time
+
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -18,19 +20,37 @@ from shipments.models import DataVersion
 
 # Long: a value is replaced as soon as the data changes, not when this runs out.
 TIMEOUT = 24 * 60 * 60
+# Longer than adding up any page's figures takes; a request that died while
+# adding them up holds up the others no longer than this.
+COMPUTE_TIMEOUT = 120
+WAIT = 0.1
 
 
 def cached(name, compute):
     """`compute()`, or the value it returned earlier for the current data version.
 
     `name` must say everything the value depends on besides the data, e.g.
-    `country:IT`. One query for the version; none more on a hit.
+    `country:IT`. One query for the version; none more on a hit. After a
+    change, the first request adds the figures up again (seconds, at a
+    million shipments) and the others asking for them meanwhile wait for
+    its result rather than add them up alongside it.
     """
     key = f"public:{DataVersion.current()}:{name}"
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    lock = f"{key}:computing"
+    deadline = time.monotonic() + COMPUTE_TIMEOUT
+    while not cache.add(lock, True, COMPUTE_TIMEOUT) and time.monotonic() < deadline:
+        time.sleep(WAIT)
+        value = cache.get(key)
+        if value is not None:
+            return value
+    try:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    finally:
+        cache.delete(lock)
     return value
 
 

@@ -2,14 +2,15 @@
 
 Some indexes exist for PostgreSQL alone: ones SQLite cannot hold (NULLS LAST
 in an index, trigram indexes), serving a million rows that the SQLite demo
-never has. The model state changes on every database, so the models can
-declare them and `makemigrations` stays quiet.
+never has. They are plain SQL outside the models' state, so that SQLite,
+which rebuilds a whole table to change one column, never tries to rebuild
+them.
 """
 
 from django.db import migrations
 
 
-class AddIndexOnPostgreSQL(migrations.AddIndex):
+class RunSQLOnPostgreSQL(migrations.RunSQL):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -17,3 +18,10 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def index_on_postgresql(name, table, definition):
+    """A CREATE INDEX on PostgreSQL only, dropped again when migrating back."""
+    return RunSQLOnPostgreSQL(
+        f"CREATE INDEX {name} ON {table} {definition}", f"DROP INDEX IF EXISTS {name}"
+    )

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
 from donors.models import Donor, Recipient
+from shipments import search
 from shipments.currencies import CURRENCY_CHOICES
 
 
@@ -47,7 +48,29 @@ class SupplyCategory(models.Model):
         return self.name
 
 
-_version_held = ContextVar("data_version_held", default=False)
+_bulk_writing = ContextVar("bulk_writing", default=False)
+
+
+@contextmanager
+def bulk_write():
+    """Suspend the upkeep of derived data while a loader writes or deletes rows by the million.
+
+    Every deleted row sends a signal, and raising the data version or
+    rewriting search texts for each would take longer than the load; the
+    version is raised once at the end, and the loader writes the search text
+    of the shipments it creates (`shipments.search`).
+    """
+    token = _bulk_writing.set(True)
+    try:
+        yield
+    finally:
+        _bulk_writing.reset(token)
+    DataVersion.bump()
+
+
+def bulk_writing():
+    """True inside `bulk_write()`."""
+    return _bulk_writing.get()
 
 
 class DataVersion(models.Model):
@@ -76,47 +99,60 @@ class DataVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        """Raise the number, within the caller's transaction (unless held, see `raised_once`)."""
-        if _version_held.get():
+        """Raise the number, within the caller's transaction (once at the end of a bulk write)."""
+        if bulk_writing():
             return
         if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1):
             cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
-    @classmethod
-    @contextmanager
-    def raised_once(cls):
-        """Raise the number once, at the end of the block, however many rows change in it.
 
-        For bulk loads: every deleted row sends a signal, and raising the
-        number for each of millions of rows would double the time they take.
-        """
-        token = _version_held.set(True)
-        try:
-            yield
-        finally:
-            _version_held.reset(token)
-        cls.bump()
+class UpkeptQuerySet(models.QuerySet):
+    """Keeps derived data in step through bulk writes, which send no signals.
 
-
-class VersionedQuerySet(models.QuerySet):
-    """Raises the data version on bulk writes, which send no signals.
-
-    `bulk_update()` goes through `update()`; saves and deletes raise it
-    through signals (`shipments.signals`).
+    `update()` and `bulk_create()` raise the data version and rewrite the
+    search text of the shipments whose text they may change (`bulk_update()`
+    goes through `update()`); saves and deletes do the same through signals
+    (`shipments.signals`).
     """
 
+    # Fields whose change alters a shipment's search text.
+    searched_fields = frozenset()
+
+    def shipment_ids(self, objs=None):
+        """The shipments `objs` (or this queryset's rows) belong to."""
+        raise NotImplementedError
+
     def update(self, **kwargs):
-        rows = super().update(**kwargs)
+        if bulk_writing() or not self.searched_fields.intersection(kwargs):
+            rows = super().update(**kwargs)
+        else:
+            # The same rows before and after: an update may move them out of
+            # this queryset, or an item to another shipment.
+            same_rows = self.model._default_manager.filter(
+                pk__in=list(self.values_list("pk", flat=True))
+            )
+            before = set(same_rows.shipment_ids())
+            rows = super().update(**kwargs)
+            search.refresh(before | set(same_rows.shipment_ids()))
         DataVersion.bump()
         return rows
 
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if not bulk_writing():
+            search.refresh(self.shipment_ids(created))
         DataVersion.bump()
         return created
 
 
-class ShipmentQuerySet(VersionedQuerySet):
+class ShipmentQuerySet(UpkeptQuerySet):
+    searched_fields = frozenset(search.SHIPMENT_FIELDS)
+
+    def shipment_ids(self, objs=None):
+        if objs is not None:
+            return [shipment.pk for shipment in objs]
+        return self.order_by().values_list("pk", flat=True)
+
     def published(self):
         """The only shipments the public may see."""
         return self.filter(is_published=True)
@@ -173,6 +209,38 @@ class ShipmentQuerySet(VersionedQuerySet):
                 valued=Count("value_usd"),
             )
             .order_by("status")
+        )
+
+    def totals_by_category(self, categories=()):
+        """Quantities of these shipments' items per category, unit and status.
+
+        The rows of `ShipmentItemQuerySet.totals_by_category` (cancelled
+        shipments left out, statuses and units apart, unknowns counted apart),
+        limited to the lines of `categories` (slugs) if given. Read from the
+        shipments' side, so that a filtered selection is read once rather
+        than joined back to itself.
+        """
+        lines = (
+            {"items__category__slug__in": categories} if categories else {"items__isnull": False}
+        )
+        return (
+            self.order_by()
+            .exclude(status=Shipment.Status.CANCELLED)
+            .filter(**lines)
+            .values(
+                category__slug=F("items__category__slug"),
+                category__name=F("items__category__name"),
+                category__sort_order=F("items__category__sort_order"),
+                unit=F("items__unit"),
+                shipment__status=F("status"),
+            )
+            .annotate(
+                total_quantity=Sum("items__quantity"),
+                lines=Count("items"),
+                unknown_lines=Count("items", filter=Q(items__quantity__isnull=True)),
+                shipments=Count("id", distinct=True),
+            )
+            .order_by("category__sort_order", "unit", "shipment__status")
         )
 
     def count_by_recipient_country(self):
@@ -368,11 +436,20 @@ class Shipment(models.Model):
         help_text="Raised by every save, so an edit based on an older version is refused "
         "rather than silently overwriting someone else's.",
     )
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="What the public search looks in, kept up to date automatically: the "
+        "reference, parties, supply lines, notes and arrival point, in lower case.",
+    )
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only
     # repeat the record's own date.
-    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(
+        m2m_fields=[donors], excluded_fields=["updated_at", "version", "search_text"]
+    )
 
     class Meta:
         ordering = ["-shipped_on", "reference"]
@@ -411,25 +488,9 @@ class Shipment(models.Model):
             models.Index(fields=["shipped_on"], name="shipment_shipped_on_idx"),
             models.Index(fields=["origin_country"], name="shipment_origin_idx"),
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
-            # The public list's orders (see filters.sort_expressions), over
-            # published shipments: a page, however deep, is read from the
-            # index in order rather than sorted out of a million rows. Orders
-            # with unknowns last need an index per direction.
-            *[
-                models.Index(
-                    *expressions, condition=Q(is_published=True), name=f"shipment_public_{name}"
-                )
-                for name, expressions in [
-                    ("shipped_desc", [F("shipped_on").desc(nulls_last=True), F("id").desc()]),
-                    ("shipped_asc", [F("shipped_on").asc(nulls_last=True), F("id").asc()]),
-                    ("value_desc", [F("value_usd").desc(nulls_last=True), F("id").desc()]),
-                    ("value_asc", [F("value_usd").asc(nulls_last=True), F("id").asc()]),
-                    ("weight_desc", [F("weight_kg").desc(nulls_last=True), F("id").desc()]),
-                    ("weight_asc", [F("weight_kg").asc(nulls_last=True), F("id").asc()]),
-                    ("status", [F("status"), F("id")]),
-                    ("origin", [F("origin_country"), F("id")]),
-                ]
-            ],
+            # PostgreSQL also holds partial indexes for the public list's
+            # orders and a trigram index for its search: see migrations 0007
+            # and 0008.
         ]
         permissions = [("publish_shipment", "Can publish and unpublish shipments")]
 
@@ -491,7 +552,14 @@ class Shipment(models.Model):
             raise ValidationError(errors)
 
 
-class ShipmentItemQuerySet(VersionedQuerySet):
+class ShipmentItemQuerySet(UpkeptQuerySet):
+    searched_fields = frozenset(search.ITEM_FIELDS)
+
+    def shipment_ids(self, objs=None):
+        if objs is not None:
+            return [item.shipment_id for item in objs]
+        return self.order_by().values_list("shipment_id", flat=True)
+
     def published(self):
         return self.filter(shipment__is_published=True)
 

@@ -1,18 +1,35 @@
-"""Signal receivers, connected in ShipmentsConfig.ready().
+"""Keep derived data in step with every save and delete: the data version (which keys the
+cached public pages, and which every migrate, hence every deploy, raises too) and the
+search text of the shipments concerned.
 
-- The data version (the cache key of the public pages) rises whenever
-  something the public pages show is saved or deleted, and on every migrate,
-  which every deploy runs. Bulk writes send no signals; `VersionedQuerySet`
-  covers those of shipments and items, and the synthetic loader raises it.
-- A shipment's own version (optimistic concurrency in the admin) rises when
-  its items, sources or donors change, however they are saved.
+Bulk writes send no signals; the shipments' and items' querysets cover theirs
+(`UpkeptQuerySet`), and loaders of millions of rows suspend all this
+(`bulk_write`).
+
+A shipment's own version (optimistic concurrency in the admin) also rises
+when its items, sources or donors change, however they are saved.
 """
 
 from django.db import connections
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 from donors.models import Donor, Recipient
-from shipments.models import DataVersion, Shipment, ShipmentItem, Source, SupplyCategory
+from shipments import search
+from shipments.models import (
+    DataVersion,
+    Shipment,
+    ShipmentItem,
+    Source,
+    SupplyCategory,
+    bulk_writing,
+)
 
 WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory]
 
@@ -21,16 +38,71 @@ def data_changed(sender, **kwargs):
     DataVersion.bump()
 
 
-def donors_changed(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        DataVersion.bump()
-
-
 def deployed(sender, using, **kwargs):
     # Every deploy runs migrate: pages rendered by the previous release's
     # templates are never served again.
     if DataVersion._meta.db_table in connections[using].introspection.table_names():
         DataVersion.bump()
+
+
+def _touches(update_fields, fields):
+    return update_fields is None or not fields.isdisjoint(update_fields)
+
+
+def shipment_saved(sender, instance, update_fields=None, **kwargs):
+    if not bulk_writing() and _touches(update_fields, search.SHIPMENT_FIELDS):
+        search.refresh([instance.pk])
+
+
+def item_saved(sender, instance, update_fields=None, **kwargs):
+    if not bulk_writing() and _touches(update_fields, search.ITEM_FIELDS):
+        search.refresh([instance.shipment_id])
+
+
+def item_deleted(sender, instance, origin=None, **kwargs):
+    # Items deleted along with their shipment leave nothing to rewrite.
+    deleting_shipments = isinstance(origin, Shipment) or getattr(origin, "model", None) is Shipment
+    if not bulk_writing() and not deleting_shipments:
+        search.refresh([instance.shipment_id])
+
+
+def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # Which shipments lose this donor is unknown once they are cleared.
+        instance._cleared_shipments = list(instance.shipments.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    DataVersion.bump()
+    if bulk_writing():
+        return
+    if not reverse:
+        search.refresh([instance.pk])
+    elif action == "post_clear":
+        search.refresh(getattr(instance, "_cleared_shipments", []))
+    else:
+        search.refresh(pk_set)
+
+
+def party_saving(sender, instance, **kwargs):
+    if instance.pk is not None and not bulk_writing():
+        before = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        instance._name_changed = before is not None and before != instance.name
+
+
+def party_saved(sender, instance, **kwargs):
+    if getattr(instance, "_name_changed", False):
+        search.refresh(instance.shipments.values_list("pk", flat=True))
+        instance._name_changed = False
+
+
+def donor_deleting(sender, instance, **kwargs):
+    # The links go with the donor, without a signal of their own.
+    if not bulk_writing():
+        instance._linked_shipments = list(instance.shipments.values_list("pk", flat=True))
+
+
+def donor_deleted(sender, instance, **kwargs):
+    search.refresh(getattr(instance, "_linked_shipments", []))
 
 
 def part_changed(sender, instance, **kwargs):
@@ -50,10 +122,16 @@ def connect(app_config):
     for model in WATCHED:
         post_save.connect(data_changed, sender=model, dispatch_uid=f"version-save-{model}")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"version-delete-{model}")
-    m2m_changed.connect(
-        donors_changed, sender=Shipment.donors.through, dispatch_uid="version-donors"
-    )
     post_migrate.connect(deployed, sender=app_config, dispatch_uid="version-migrate")
+    post_save.connect(shipment_saved, sender=Shipment, dispatch_uid="search-shipment")
+    post_save.connect(item_saved, sender=ShipmentItem, dispatch_uid="search-item-save")
+    post_delete.connect(item_deleted, sender=ShipmentItem, dispatch_uid="search-item-delete")
+    m2m_changed.connect(donors_changed, sender=Shipment.donors.through, dispatch_uid="donors")
+    for party in (Donor, Recipient):
+        pre_save.connect(party_saving, sender=party, dispatch_uid=f"search-{party}-saving")
+        post_save.connect(party_saved, sender=party, dispatch_uid=f"search-{party}-saved")
+    pre_delete.connect(donor_deleting, sender=Donor, dispatch_uid="search-donor-deleting")
+    post_delete.connect(donor_deleted, sender=Donor, dispatch_uid="search-donor-deleted")
     for model in (ShipmentItem, Source):
         post_save.connect(part_changed, sender=model, dispatch_uid=f"shipment-part-save-{model}")
         post_delete.connect(

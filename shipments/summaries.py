@@ -100,8 +100,9 @@ def totals_by_status(shipments):
     return sorted(rows, key=lambda row: status_rank(row.status))
 
 
-def totals_by_category(items, link=None):
-    """CategoryTotal rows for a set of items: by category, then unit, then lifecycle order.
+def totals_by_category(rows, link=None):
+    """CategoryTotal rows from the rows of a `totals_by_category()` query, in category, unit,
+    then lifecycle order.
 
     With `link` (list parameters selecting the items' shipments), each row
     links to the shipments of that category and status in the list.
@@ -123,7 +124,7 @@ def totals_by_category(items, link=None):
                 else "",
             ),
         )
-        for row in items.totals_by_category()
+        for row in rows
     ]
     rows.sort(key=lambda pair: (pair[0], pair[1].slug, pair[1].unit, status_rank(pair[1].status)))
     return [total for _, total in rows]
@@ -153,12 +154,9 @@ def selection_totals(shipments, categories=()):
     categories, as `/items.csv` does for the same filter; shipment counts,
     weights and values stay whole.
     """
-    items = ShipmentItem.objects.published().of_shipments(shipments)
-    if categories:
-        items = items.filter(category__slug__in=categories)
     return SelectionTotals(
         by_status=totals_by_status(shipments),
-        by_category=totals_by_category(items),
+        by_category=totals_by_category(shipments.totals_by_category(categories)),
         categories=tuple(categories),
     )
 
@@ -354,9 +352,7 @@ def flow(link, partner_param):
             ]
         ),
         partners=partners(partner_rows, partner_param, **link),
-        by_category=totals_by_category(
-            ShipmentItem.objects.published().of_shipments(shipments), link=link
-        ),
+        by_category=totals_by_category(shipments.totals_by_category(), link=link),
         url=list_url(**link),
     )
 
@@ -382,8 +378,10 @@ def overview():
     """
     shipments = Shipment.objects.published()
     items = ShipmentItem.objects.published()
-    by_status = totals_by_status(shipments)
-    total = sum(row.shipments for row in by_status)
+    # The same figures as the whole list's, kept once in the cache.
+    totals = cached("totals", lambda: selection_totals(shipments))
+    by_status = totals.by_status
+    total = totals.shipments
     donor_countries = partners(shipments.count_by_donor_country(), "donor_country")
     recipient_countries = partners(shipments.count_by_recipient_country(), "recipient_country")
     weeks = [(row["week"], row["shipments"]) for row in shipments.count_by_week()]
@@ -426,7 +424,7 @@ def overview():
     return {
         "shipments": total,
         "by_status": by_status,
-        "by_category": totals_by_category(items),
+        "by_category": totals.by_category,
         "donor_countries": donor_countries[:TOP_COUNTRIES],
         "recipient_countries": recipient_countries[:TOP_COUNTRIES],
         "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT))

@@ -28,10 +28,12 @@ def shipment_list(request):
         request.GET.get(PAGE_PARAM),
         count=totals.shipments if totals else None,
     )
-    # Adding up a large selection on every visit would take seconds: beyond
-    # the count limit, only the totals kept in the cache are shown.
-    if totals is None and page.paginator.count <= listing.COUNT_LIMIT:
-        totals = summaries.selection_totals(filterset.qs, filterset.category_slugs())
+    # Adding up a large selection on every visit would take seconds: one
+    # within the count limit is added up from the keys the paginator read; of
+    # a larger one, only the totals kept in the cache are shown.
+    if totals is None and page.paginator.keys is not None:
+        selection = Shipment.objects.published().filter(pk__in=page.paginator.keys)
+        totals = summaries.selection_totals(selection, filterset.category_slugs())
     context.update(
         page=page,
         params=listing.filter_params(filterset),

@@ -153,3 +153,16 @@ def test_each_order_of_the_country_index_is_cached_apart(client, shipped):
     assert order("name") == ["/countries/AT/", "/countries/IT/"]
     assert order("received") == ["/countries/IT/", "/countries/AT/"]
     assert order("name") == ["/countries/AT/", "/countries/IT/"]
+
+
+def test_a_party_page_adds_up_once_and_shows_an_edit_at_once(
+    client, shipped, django_assert_num_queries
+):
+    url = shipped.donors.get().get_absolute_url()
+    assert ">1,000<" in client.get(url).content.decode()
+    # the party, the data version, the page of shipments (with recipients),
+    # their donors; the totals come from the cache
+    with django_assert_num_queries(4):
+        client.get(url)
+    ShipmentItem.objects.filter(shipment=shipped).update(quantity=4321)
+    assert ">4,321<" in client.get(url).content.decode()

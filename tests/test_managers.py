@@ -30,15 +30,21 @@ def test_published_items_belong_to_published_shipments():
     assert list(ShipmentItem.objects.published()) == [visible]
 
 
-def totals_for(slug):
-    return [
-        row
-        for row in ShipmentItem.objects.published().totals_by_category()
-        if row["category__slug"] == slug
-    ]
+@pytest.fixture(params=["items", "shipments"])
+def totals_for(request):
+    """The category totals of published items, read from the items' or the shipments' side."""
+    published = {
+        "items": ShipmentItem.objects.published(),
+        "shipments": Shipment.objects.published(),
+    }[request.param]
+
+    def rows(slug):
+        return [row for row in published.totals_by_category() if row["category__slug"] == slug]
+
+    return rows
 
 
-def test_totals_count_unknown_quantities_apart():
+def test_totals_count_unknown_quantities_apart(totals_for):
     shipment = ShipmentFactory()
     ShipmentItemFactory(shipment=shipment, quantity=100)
     ShipmentItemFactory(shipment=shipment, quantity=None, quantity_note="dozens")
@@ -46,7 +52,7 @@ def test_totals_count_unknown_quantities_apart():
     assert (row["total_quantity"], row["lines"], row["unknown_lines"]) == (100, 2, 1)
 
 
-def test_totals_keep_units_apart():
+def test_totals_keep_units_apart(totals_for):
     gloves = category("gloves")
     ShipmentItemFactory(category=gloves, quantity=10, unit="pairs")
     ShipmentItemFactory(category=gloves, quantity=3, unit="boxes")
@@ -54,20 +60,20 @@ def test_totals_keep_units_apart():
     assert rows == {"pairs": 10, "boxes": 3}
 
 
-def test_totals_never_add_pledged_to_delivered():
+def test_totals_never_add_pledged_to_delivered(totals_for):
     ShipmentItemFactory(shipment=ShipmentFactory(status="pledged"), quantity=2_000_000)
     ShipmentItemFactory(shipment=ShipmentFactory(status="delivered"), quantity=300_000)
     rows = {row["shipment__status"]: row["total_quantity"] for row in totals_for("masks")}
     assert rows == {"pledged": 2_000_000, "delivered": 300_000}
 
 
-def test_totals_leave_out_cancelled_and_unpublished():
+def test_totals_leave_out_cancelled_and_unpublished(totals_for):
     ShipmentItemFactory(shipment=ShipmentFactory(status="cancelled"), quantity=7)
     ShipmentItemFactory(shipment=ShipmentFactory(is_published=False), quantity=9)
     assert totals_for("masks") == []
 
 
-def test_totals_count_shipments_once():
+def test_totals_count_shipments_once(totals_for):
     shipment = ShipmentFactory()
     ShipmentItemFactory.create_batch(3, shipment=shipment, quantity=1)
     [row] = totals_for("masks")
@@ -185,3 +191,12 @@ def test_of_shipments_keeps_the_items_of_a_selection():
     ShipmentItemFactory(shipment=ShipmentFactory(status="delivered"))
     selection = Shipment.objects.published().filter(status="pledged").order_by("-reference")
     assert list(ShipmentItem.objects.published().of_shipments(selection)) == [kept]
+
+
+def test_shipment_totals_can_keep_only_some_categories():
+    shipment = ShipmentFactory()
+    ShipmentItemFactory(shipment=shipment, quantity=5)
+    ShipmentItemFactory(shipment=shipment, category=category("gloves"), quantity=7)
+    ShipmentFactory()  # no items at all
+    rows = Shipment.objects.published().totals_by_category(["gloves"])
+    assert [(row["category__slug"], row["total_quantity"]) for row in rows] == [("gloves", 7)]

@@ -83,8 +83,9 @@ def test_query_count_is_constant_in_the_number_of_shipments(
     url = f"/{kind}s/{'d' if kind == 'donor' else 'r'}/"
 
     def fetch():
-        # the party, the count, the page of shipments (with recipients), their
-        # donors, the status totals, the category totals
+        # the party, the data version; as the data changed since the last
+        # visit, the status totals (which count the shipments) and category
+        # totals; the page of shipments (with recipients), their donors
         with django_assert_num_queries(6):
             assert client.get(url).status_code == 200
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from donors.models import Donor, Recipient
+from shipments.search import search_text
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
 
@@ -48,6 +49,7 @@ SHIPMENT_FIELDS = (
     "updated_by_id",
     "created_at",
     "updated_at",
+    "search_text",
 )
 DONOR_LINK_FIELDS = ("id", "shipment_id", "donor_id")
 ITEM_FIELDS = (
@@ -328,37 +330,52 @@ class _ShipmentDraw:
             pledge_id = self.recent_pledges[rng.randrange(len(self.recent_pledges))]
 
         reference = f"{REFERENCE_PREFIX}{year}-{origin}-{destination}-{number:07d}"
-        batch.shipments.append(
-            (
-                shipment_id,
-                reference,
-                self.recipient_ids[recipient],
-                origin,
-                destination,
-                status,
-                announced,
-                shipped,
-                arrived,
-                mode,
-                self._arrival_point(mode, self.recipients[recipient].city),
-                self._weight(status),
-                self.terms(rng),
-                *value,
-                pledge_id,
-                rng.choice(words.SHIPMENT_NOTES) if rng.random() * 100 < WITH_NOTES else "",
-                rng.random() * 100 >= UNPUBLISHED,
-                None,
-                None,
-                self.now,
-                self.now,
-            )
-        )
+        # Drawn in the order the row lists them, as always, so a seed keeps its data.
+        arrival_point = self._arrival_point(mode, self.recipients[recipient].city)
+        weight = self._weight(status)
+        terms = self.terms(rng)
+        notes = rng.choice(words.SHIPMENT_NOTES) if rng.random() * 100 < WITH_NOTES else ""
+        published = rng.random() * 100 >= UNPUBLISHED
+        row = [
+            shipment_id,
+            reference,
+            self.recipient_ids[recipient],
+            origin,
+            destination,
+            status,
+            announced,
+            shipped,
+            arrived,
+            mode,
+            arrival_point,
+            weight,
+            terms,
+            *value,
+            pledge_id,
+            notes,
+            published,
+            None,
+            None,
+            self.now,
+            self.now,
+        ]
         for donor in donors:
             batch.donor_links.append((self.ids.donor_link, shipment_id, self.donor_ids[donor]))
             self.ids.donor_link += 1
-        first_supply = self._items(shipment_id, batch)
+        descriptions = self._items(shipment_id, batch)
+        row.append(
+            search_text(
+                reference,
+                self.recipients[recipient].name,
+                sorted(self.donors[donor].name for donor in donors),
+                descriptions,
+                notes,
+                arrival_point,
+            )
+        )
+        batch.shipments.append(tuple(row))
         self._sources(
-            shipment_id, donors[0], destination, first_supply, announced or shipped, batch
+            shipment_id, donors[0], destination, descriptions[0], announced or shipped, batch
         )
 
     def _dates(self, status, base):
@@ -414,9 +431,9 @@ class _ShipmentDraw:
         return declared, currency, (declared * rate).quantize(CENT), rate, on, words.RATE_SOURCE
 
     def _items(self, shipment_id, batch):
-        """Append the shipment's lines; return the first line's description."""
+        """Append the shipment's lines; return their descriptions."""
         rng = self.rng
-        first = None
+        descriptions = []
         for position in range(rng.randint(1, 2 * self.data.items_per_shipment - 1)):
             category_id, supplies = self.categories(rng)
             supply = supplies[rng.randrange(len(supplies))]
@@ -445,8 +462,8 @@ class _ShipmentDraw:
                 )
             )
             self.ids.item += 1
-            first = first or supply.description
-        return first
+            descriptions.append(supply.description)
+        return descriptions
 
     def _sources(self, shipment_id, donor, destination, supply, published_on, batch):
         rng = self.rng

@@ -14,7 +14,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from donors.models import Donor, Recipient
-from shipments.models import DataVersion, Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory, bulk_write
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic.generator import (
     DONOR_LINK_FIELDS,
@@ -34,11 +34,11 @@ class SyntheticDataError(Exception):
 
 
 def in_one_transaction(function):
-    """Run `function` in one transaction that raises the data version once, at its end."""
+    """Run `function` in one transaction, as a bulk write (see `shipments.models.bulk_write`)."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with transaction.atomic(), DataVersion.raised_once():
+        with transaction.atomic(), bulk_write():
             return function(*args, **kwargs)
 
     return wrapper
