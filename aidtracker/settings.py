@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sends the public's reads to a replica, when there are any.
+    "aidtracker.replicas.PublicReadsMiddleware",
     # Records the signed-in user on every change history row.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -85,23 +87,35 @@ TEMPLATES = [
     },
 ]
 
+
 # SQLite needs no set-up, for the demo and local tests; production and CI
 # point DATABASE_URL at PostgreSQL.
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+def database(url):
+    config = dj_database_url.parse(
+        url,
         conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The site's queries are short; JIT compilation of the large aggregates
-    # took longer than running them. The database is read from memory or SSD,
-    # where a random read costs little more than a sequential one: with the
-    # default cost (4, for spinning disks) PostgreSQL reads a million rows
-    # rather than follow an index to the few thousand it needs.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The site's queries are short; JIT compilation of the large aggregates
+        # took longer than running them. The database is read from memory or SSD,
+        # where a random read costs little more than a sequential one: with the
+        # default cost (4, for spinning disks) PostgreSQL reads a million rows
+        # rather than follow an index to the few thousand it needs.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    return config
+
+
+DATABASES = {"default": database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# Read replicas of the primary, comma-separated: the public's page views and
+# downloads read from them (aidtracker/replicas.py); staff and writes use the primary.
+for number, url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
+    DATABASES["replica" if number == 1 else f"replica{number}"] = {
+        **database(url),
+        # Tests have no replication: a replica reads the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["aidtracker.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

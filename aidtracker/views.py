@@ -1,9 +1,10 @@
 """Site-wide pages: the home page, the data dictionary and the health check."""
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connections
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from aidtracker.replicas import PRIMARY, replica_aliases
 from donors.models import Donor, Recipient
 from shipments import glossary, summaries
 from shipments.cache import cached_page
@@ -32,11 +33,17 @@ def about_data(request):
 
 
 def healthz(request):
-    """Liveness and database check for load balancers and uptime monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    """Liveness and database check for load balancers and uptime monitors.
+
+    Every database the app server uses must answer: the primary, and the
+    replicas the public reads from when there are any.
+    """
+    for alias in [PRIMARY, *replica_aliases()]:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            name = "database" if alias == PRIMARY else f"database {alias}"
+            return HttpResponse(f"{name} unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

@@ -107,8 +107,10 @@ class Export:
     def __init__(self, filterset, base_url):
         self.filterset = filterset
         self.base_url = base_url
-        self.shipments = filterset.qs
-        self.alias = self.shipments.db
+        # The rows are read after the view has returned, while the response
+        # streams: keep to the database the request was routed to.
+        self.alias = filterset.qs.db
+        self.shipments = filterset.qs.using(self.alias)
         self.copy = None
         if connections[self.alias].vendor == "postgresql":
             self.copy = CopyStream(self.alias)
@@ -226,7 +228,11 @@ class ItemsExport(Export):
     columns = cols.ITEM_COLUMNS
 
     def orm_rows(self):
-        items = ShipmentItem.objects.published().filter(shipment__in=self.shipments.order_by())
+        items = (
+            ShipmentItem.objects.using(self.alias)
+            .published()
+            .filter(shipment__in=self.shipments.order_by())
+        )
         if self.filterset.category_slugs():
             items = items.filter(category__slug__in=self.filterset.category_slugs())
         order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")

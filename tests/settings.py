@@ -21,3 +21,13 @@ STORAGES = {
 # Serve static files from the finders rather than a collected STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A replica for the routing tests: the primary's test database under a second
+# alias (Django's test mirror). Public reads go to it only where a test turns
+# on the router (tests/test_replicas.py).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = []

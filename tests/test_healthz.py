@@ -3,7 +3,7 @@
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_healthz_checks_the_database(client, django_assert_num_queries):
 
 
 def test_healthz_reports_a_database_failure(client):
-    with mock.patch("aidtracker.views.connection.cursor", side_effect=DatabaseError):
+    with mock.patch.object(connections["default"], "cursor", side_effect=DatabaseError):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"database unavailable\n"

@@ -1,0 +1,102 @@
+"""Public reads from PostgreSQL replicas, when DATABASE_REPLICA_URL names any.
+
+The public site only reads, and a reader does not notice a change arriving
+a second late; staff, who write, must see their own changes at once. So
+only the anonymous public's reads go to a replica: `PublicReadsMiddleware`
+marks a GET or HEAD request outside the admin, from a browser without a
+session (staff who have signed in carry one), and while it runs
+`ReplicaRouter` sends its reads to the replica chosen for it. Everything
+else reads and writes the primary (`default`): the admin, logins, every
+write, management commands and background work.
+
+A request reads one replica from start to end, so its figures agree with one
+another. Cached pages are keyed by the data version the replica shows
+(`shipments.cache`): a change reaches the cache once it has reached the
+replica, and a replica that lags never stores old figures under a new version.
+"""
+
+import contextvars
+import random
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.urls import reverse
+
+# The alias a public request reads from; None reads the primary.
+_read_alias = contextvars.ContextVar("aidtracker_read_alias", default=None)
+
+PRIMARY = "default"
+ROUTER = "aidtracker.replicas.ReplicaRouter"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def replica_aliases():
+    """The aliases of the replicas the public reads from, in settings order; none without any."""
+    if ROUTER not in settings.DATABASE_ROUTERS:
+        return []
+    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
+@contextmanager
+def reads_from(alias):
+    """Route reads within the block to `alias` (None: the primary), then restore the routing."""
+    token = _read_alias.set(alias)
+    try:
+        yield alias
+    finally:
+        _read_alias.reset(token)
+
+
+def is_public_read(request):
+    """True for a request the public makes to read a page or a download."""
+    return (
+        request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(reverse("admin:index"))
+    )
+
+
+class PublicReadsMiddleware:
+    """Sends a public request's reads to one replica, chosen at random per request.
+
+    Views whose response streams after this returns (the exports) pin the
+    alias their query was routed to (`QuerySet.db`) before they return.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        aliases = replica_aliases()
+        if not aliases or not is_public_read(request):
+            return self.get_response(request)
+        with reads_from(random.choice(aliases)):
+            return self.get_response(request)
+
+
+class ReplicaRouter:
+    """Reads go where `PublicReadsMiddleware` says (the primary by default); writes to the primary.
+
+    Every alias holds the same data, so relations between objects read from
+    different ones are allowed; the schema is migrated on the primary only,
+    which the replicas copy.
+    """
+
+    def db_for_read(self, model, **hints):
+        alias = _read_alias.get()
+        if alias:
+            return alias
+        # Objects related to one already read come from where it came from.
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db:
+            return instance._state.db
+        return PRIMARY
+
+    def db_for_write(self, model, **hints):
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == PRIMARY

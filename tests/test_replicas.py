@@ -1,0 +1,190 @@
+"""Public reads from a replica: the public's pages and downloads read it, staff and writes
+the primary.
+
+The replica here is Django's test mirror: a second alias, and a second
+connection, on the primary's test database (tests/settings.py). The tests
+are transactional so that what one connection writes the other can read.
+"""
+
+from contextlib import ExitStack, contextmanager
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError, connections
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from aidtracker.replicas import ROUTER, ReplicaRouter, reads_from
+from shipments import exports
+from shipments.models import Shipment
+from tests.test_settings import run_manage
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
+
+
+@pytest.fixture(autouse=True)
+def routed():
+    with override_settings(DATABASE_ROUTERS=[ROUTER]):
+        yield
+
+
+@contextmanager
+def queries():
+    """The queries run on each alias within the block: {"default": [...], "replica": [...]}."""
+    with ExitStack() as stack:
+        captured = {
+            alias: stack.enter_context(CaptureQueriesContext(connections[alias]))
+            for alias in ("default", "replica")
+        }
+        yield captured
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/shipments/",
+    "/shipments/?recipient_country=IT&sort=-value_usd",
+    "/shipments/IT-1/",
+    "/countries/",
+    "/countries/IT/",
+    "/donors/jack-ma/",
+    "/shipments.json",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_the_public_reads_its_pages_from_the_replica(client, world, path):
+    with queries() as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert len(captured["replica"]) > 0
+    assert len(captured["default"]) == 0, [q["sql"] for q in captured["default"]]
+
+
+def test_a_page_read_from_the_replica_shows_what_the_primary_holds(client, world):
+    with queries() as captured:
+        content = client.get("/shipments/IT-1/").content.decode()
+    assert captured["replica"] and not captured["default"]
+    assert "Lombardy" in content and "Landed at Malpensa" in content
+    assert client.get("/shipments/DRAFT-1/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/items.csv", "/shipments.csv?recipient_country=IT"])
+def test_a_download_streams_from_the_replica_after_the_view_has_returned(client, world, path):
+    """The rows are read while the response streams, outside the middleware's reach."""
+    copy_stream = mock.patch.object(exports, "CopyStream", wraps=exports.CopyStream)
+    with copy_stream as copy_stream, queries() as captured:
+        response = client.get(path)
+        body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200
+    assert int(response["X-Row-Count"]) == body.count("\n") - 1 > 0
+    assert not captured["default"], [q["sql"] for q in captured["default"]]
+    if connections["default"].vendor == "postgresql":
+        # COPY runs on a connection of the export's own, opened for the replica.
+        copy_stream.assert_called_once_with("replica")
+    else:
+        assert captured["replica"]
+
+
+def test_staff_read_the_primary_even_on_public_pages(editor_client, world):
+    """So an editor sees a change at once, before it has reached the replica."""
+    with queries() as captured:
+        assert editor_client.get("/shipments/").status_code == 200
+        assert editor_client.get("/admin/shipments/shipment/").status_code == 200
+    assert captured["default"] and not captured["replica"]
+
+
+def test_the_admin_reads_the_primary(client, world):
+    with queries() as captured:
+        response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert not captured["replica"]
+
+
+def test_a_write_goes_to_the_primary(editor_client, world):
+    shipment = Shipment.objects.get(reference="IT-1")
+    with queries() as captured:
+        response = editor_client.post(
+            "/admin/shipments/shipment/",
+            {"action": "mark_delivered", "_selected_action": [shipment.pk]},
+        )
+    assert response.status_code == 302
+    assert not captured["replica"]
+    assert Shipment.objects.using("replica").get(pk=shipment.pk).status == "delivered"
+
+
+def test_reads_outside_a_public_request_use_the_primary(world):
+    assert Shipment.objects.all().db == "default"
+    with reads_from("replica"):
+        assert Shipment.objects.all().db == "replica"
+        # Writes never go to a replica, even inside a public request.
+        assert Shipment.objects.all()._chain().select_for_update().db == "default"
+    assert Shipment.objects.all().db == "default"
+
+
+def test_objects_read_from_the_replica_fetch_their_relations_there(world):
+    with reads_from("replica"):
+        shipment = Shipment.objects.get(reference="IT-1")
+    assert shipment._state.db == "replica"
+    with queries() as captured:
+        names = sorted(donor.name for donor in shipment.donors.all())
+    assert names == ["Jack Ma Foundation", "Zhejiang"]
+    assert captured["replica"] and not captured["default"]
+
+
+def test_migrations_run_on_the_primary_only():
+    router = ReplicaRouter()
+    assert router.allow_migrate("default", "shipments")
+    assert not router.allow_migrate("replica", "shipments")
+
+
+def test_healthz_checks_the_primary_and_the_replica(client):
+    with queries() as captured:
+        response = client.get("/healthz")
+    assert response.content == b"ok\n"
+    assert len(captured["default"]) == len(captured["replica"]) == 1
+
+
+def test_healthz_names_a_replica_that_does_not_answer(client):
+    with mock.patch.object(connections["replica"], "cursor", side_effect=DatabaseError):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database replica unavailable\n"
+
+
+SHOW_DATABASES = """
+from django.conf import settings
+for alias, config in settings.DATABASES.items():
+    print(alias, config["HOST"], config.get("TEST", {}).get("MIRROR"))
+print("routers", settings.DATABASE_ROUTERS)
+"""
+
+
+def show_databases(**env):
+    result = run_manage("shell", "--no-imports", "-c", SHOW_DATABASES, DJANGO_DEBUG="True", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.django_db(databases=[])
+def test_each_replica_url_becomes_an_alias_and_turns_on_the_router():
+    lines = show_databases(
+        DATABASE_URL="postgres://aid@primary.example:5432/aidtracker",
+        DATABASE_REPLICA_URL="postgres://aid@replica-a.example/aidtracker, "
+        "postgres://aid@replica-b.example/aidtracker",
+    )
+    assert lines == [
+        "default primary.example None",
+        "replica replica-a.example default",
+        "replica2 replica-b.example default",
+        f"routers {[ROUTER]}",
+    ]
+
+
+@pytest.mark.django_db(databases=[])
+def test_without_replicas_there_is_no_router():
+    lines = show_databases(
+        DATABASE_URL="postgres://aid@primary.example:5432/aidtracker", DATABASE_REPLICA_URL=""
+    )
+    assert lines == ["default primary.example None", "routers []"]
