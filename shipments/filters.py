@@ -328,13 +328,14 @@ class ShipmentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(donors))
 
     def filter_donor_country(self, queryset, name, value):
-        return self._with_donor(queryset, donor__country__in=value) if value else queryset
+        # The shipment's own column of its donors' countries: see shipments.search.
+        return queryset.filter(search.any_code("donor_countries", value)) if value else queryset
 
     def filter_donor(self, queryset, name, value):
         return self._with_donor(queryset, donor__slug__in=value) if value else queryset
 
     def filter_donor_kind(self, queryset, name, value):
-        return self._with_donor(queryset, donor__kind__in=value) if value else queryset
+        return queryset.filter(search.any_code("donor_kinds", value)) if value else queryset
 
     def filter_category(self, queryset, name, value):
         if not value:

@@ -443,12 +443,26 @@ class Shipment(models.Model):
         help_text="What the public search looks in, kept up to date automatically: the "
         "reference, parties, supply lines, notes and arrival point, in lower case.",
     )
+    donor_countries = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The donors' countries, for the public filter, kept up to date "
+        'automatically: each code once, between spaces (" CN US ").',
+    )
+    donor_kinds = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The donors' kinds, for the public filter, kept up to date automatically: "
+        'each once, between spaces (" company foundation ").',
+    )
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only
     # repeat the record's own date.
     history = HistoricalRecords(
-        m2m_fields=[donors], excluded_fields=["updated_at", "version", "search_text"]
+        m2m_fields=[donors], excluded_fields=["updated_at", "version", *search.DERIVED_COLUMNS]
     )
 
     class Meta:
@@ -489,8 +503,8 @@ class Shipment(models.Model):
             models.Index(fields=["origin_country"], name="shipment_origin_idx"),
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
             # PostgreSQL also holds partial indexes for the public list's
-            # orders and a trigram index for its search: see migrations 0007
-            # and 0008.
+            # orders and a trigram index for its search: see migrations 0007,
+            # 0008, 0009 and 0010.
         ]
         permissions = [("publish_shipment", "Can publish and unpublish shipments")]
 

@@ -1,6 +1,6 @@
 """Keep derived data in step with every save and delete: the data version (which keys the
 cached public pages, and which every migrate, hence every deploy, raises too) and the
-search text of the shipments concerned.
+derived columns of the shipments concerned (search text, donor countries and kinds).
 
 Bulk writes send no signals; the shipments' and items' querysets cover theirs
 (`UpkeptQuerySet`), and loaders of millions of rows suspend all this
@@ -84,15 +84,19 @@ def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def party_saving(sender, instance, **kwargs):
+    # A recipient's name is in its shipments' search text; a donor's name,
+    # country and kind are in its shipments' derived columns.
+    fields = search.DONOR_FIELDS if sender is Donor else ("name",)
     if instance.pk is not None and not bulk_writing():
-        before = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-        instance._name_changed = before is not None and before != instance.name
+        before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+        now = tuple(str(getattr(instance, field)) for field in fields)
+        instance._derived_changed = before is not None and before != now
 
 
 def party_saved(sender, instance, **kwargs):
-    if getattr(instance, "_name_changed", False):
+    if getattr(instance, "_derived_changed", False):
         search.refresh(instance.shipments.values_list("pk", flat=True))
-        instance._name_changed = False
+        instance._derived_changed = False
 
 
 def donor_deleting(sender, instance, **kwargs):

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments.search import search_text
+from shipments.search import codes, search_text
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
 
@@ -50,6 +50,8 @@ SHIPMENT_FIELDS = (
     "created_at",
     "updated_at",
     "search_text",
+    "donor_countries",
+    "donor_kinds",
 )
 DONOR_LINK_FIELDS = ("id", "shipment_id", "donor_id")
 ITEM_FIELDS = (
@@ -373,6 +375,8 @@ class _ShipmentDraw:
                 arrival_point,
             )
         )
+        row.append(codes(self.donors[donor].country.code for donor in donors))
+        row.append(codes(self.donors[donor].kind for donor in donors))
         batch.shipments.append(tuple(row))
         self._sources(
             shipment_id, donors[0], destination, descriptions[0], announced or shipped, batch
