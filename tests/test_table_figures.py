@@ -1,0 +1,29 @@
+"""The tables of shipments print weights and values exactly as Django's floatformat would."""
+
+from decimal import Decimal
+
+from django.template.defaultfilters import floatformat
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shipments.templatetags.public import figure
+
+AMOUNTS = st.decimals(min_value=0, max_value=10**12, places=3, allow_nan=False)
+
+
+@given(AMOUNTS)
+def test_weights_read_as_floatformat_with_one_place_and_grouping(value):
+    assert figure(value, 1) == floatformat(value, "-1g")
+
+
+@given(AMOUNTS)
+def test_values_read_as_floatformat_with_two_places_and_grouping(value):
+    assert figure(value, 2) == floatformat(value, "-2g")
+
+
+def test_examples():
+    assert figure(Decimal("31000.000"), 1) == "31,000"
+    assert figure(Decimal("343000.00"), 2) == "343,000"
+    assert figure(Decimal("1234.5"), 2) == "1,234.50"
+    assert figure(Decimal("0.05"), 1) == "0.1"
+    assert figure(None, 2) is None
