@@ -175,6 +175,21 @@ def test_query_count_is_the_same_on_every_page(
     assert counts[0] <= 10
 
 
+@pytest.mark.parametrize("query", ["", "donor_country=CN,FR&category=masks", "q=s-0"])
+def test_query_count_does_not_grow_with_the_page_size(
+    client, many, small_count_limit, monkeypatch, query
+):
+    client.get(f"/shipments/?{query}")  # the cached totals, if any, are in place
+    counts = {}
+    for size in (2, 30):
+        monkeypatch.setattr(listing, "PAGE_SIZE", size)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/shipments/?{query}")
+        assert len(response.context["page"].object_list) > 1
+        counts[size] = len(captured)
+    assert counts[2] == counts[30] <= 10
+
+
 def published_where(**lookup):
     return list(Shipment.objects.published().filter(**lookup).distinct())
 
