@@ -3,9 +3,10 @@
 The public site only reads, and a reader does not notice a change arriving
 a second late; staff, who write, must see their own changes at once. So
 only the anonymous public's reads go to a replica: `PublicReadsMiddleware`
-marks a GET or HEAD request outside the admin, from a browser without a
-session (staff who have signed in carry one), and while it runs
-`ReplicaRouter` sends its reads to the replica chosen for it. Everything
+marks a GET, HEAD or OPTIONS request outside the admin, from a browser
+without a session (staff who have signed in carry one), and while it runs
+`ReplicaRouter` sends its reads to the replica chosen for it (another one,
+or the primary, when that one does not answer). Everything
 else reads and writes the primary (`default`): the admin, logins, every
 write, management commands and background work.
 
@@ -16,11 +17,15 @@ replica, and a replica that lags never stores old figures under a new version.
 """
 
 import contextvars
+import logging
 import random
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
 
 # The alias a public request reads from; None reads the primary.
 _read_alias = contextvars.ContextVar("aidtracker_read_alias", default=None)
@@ -70,8 +75,24 @@ class PublicReadsMiddleware:
         aliases = replica_aliases()
         if not aliases or not is_public_read(request):
             return self.get_response(request)
-        with reads_from(random.choice(aliases)):
+        with reads_from(answering_replica(random.sample(aliases, len(aliases)))):
             return self.get_response(request)
+
+
+def answering_replica(aliases):
+    """The first of `aliases` whose database answers; None (the primary) if none does.
+
+    A replica that is down or restarting costs the public nothing but its
+    share of the load, which the primary takes on meanwhile.
+    """
+    for alias in aliases:
+        try:
+            connections[alias].ensure_connection()
+        except DatabaseError:
+            logger.warning("Replica %s does not answer; reading another database.", alias)
+            continue
+        return alias
+    return None
 
 
 class ReplicaRouter:
@@ -84,7 +105,9 @@ class ReplicaRouter:
 
     def db_for_read(self, model, **hints):
         alias = _read_alias.get()
-        if alias:
+        # What a write reads along the way (signals, checks) it reads from
+        # the primary it is writing to, never from a replica behind it.
+        if alias and not connections[PRIMARY].in_atomic_block:
             return alias
         # Objects related to one already read come from where it came from.
         instance = hints.get("instance")

@@ -20,6 +20,7 @@ writes them with its rows.
 
 from collections import defaultdict
 
+from django.db import router
 from django.db.models import Q
 
 SEPARATOR = "\n"
@@ -62,22 +63,27 @@ def refresh(shipment_ids):
     """Rewrite the derived columns of these shipments from what they are made of, in batches."""
     from shipments.models import Shipment, ShipmentItem
 
+    # Read what is being written, on the primary: a replica may not have it yet.
+    db = router.db_for_write(Shipment)
     ids = sorted(set(shipment_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         donors = defaultdict(list)
-        links = Shipment.donors.through.objects.filter(shipment_id__in=batch)
+        links = Shipment.donors.through.objects.using(db).filter(shipment_id__in=batch)
         for shipment_id, *donor in links.order_by("donor__name").values_list(
             "shipment_id", "donor__name", "donor__country", "donor__kind"
         ):
             donors[shipment_id].append(donor)
         descriptions = defaultdict(list)
-        items = ShipmentItem.objects.filter(shipment_id__in=batch).order_by("position", "id")
-        for shipment_id, description in items.values_list("shipment_id", "description"):
+        items = ShipmentItem.objects.using(db).filter(shipment_id__in=batch)
+        for shipment_id, description in items.order_by("position", "id").values_list(
+            "shipment_id", "description"
+        ):
             descriptions[shipment_id].append(description)
         changed = []
         for pk, *current, reference, recipient, notes, arrival_point in (
-            Shipment.objects.filter(pk__in=batch)
+            Shipment.objects.using(db)
+            .filter(pk__in=batch)
             .order_by()
             .values_list(
                 "pk",
@@ -96,4 +102,4 @@ def refresh(shipment_ids):
             ]
             if derived != current:
                 changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))
-        Shipment.objects.bulk_update(changed, DERIVED_COLUMNS)
+        Shipment.objects.using(db).bulk_update(changed, DERIVED_COLUMNS)

@@ -10,7 +10,7 @@ A shipment's own version (optimistic concurrency in the admin) also rises
 when its items, sources or donors change, however they are saved.
 """
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -88,7 +88,8 @@ def party_saving(sender, instance, **kwargs):
     # country and kind are in its shipments' derived columns.
     fields = search.DONOR_FIELDS if sender is Donor else ("name",)
     if instance.pk is not None and not bulk_writing():
-        before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+        stored = sender.objects.using(router.db_for_write(sender, instance=instance))
+        before = stored.filter(pk=instance.pk).values_list(*fields).first()
         now = tuple(str(getattr(instance, field)) for field in fields)
         instance._derived_changed = before is not None and before != now
 
