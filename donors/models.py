@@ -6,6 +6,39 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 
+class PartyQuerySet(models.QuerySet):
+    """Bulk updates of parties keep their shipments' derived data in step, as saves do
+    through signals: the data version, and the columns a party's fields go into
+    (`shipments.search`)."""
+
+    # Fields whose value is copied into the derived columns of the party's shipments.
+    derived_fields = frozenset()
+
+    def update(self, **kwargs):
+        from shipments import search
+        from shipments.models import DataVersion, bulk_writing
+
+        if bulk_writing():
+            return super().update(**kwargs)
+        shipment_ids = []
+        if not self.derived_fields.isdisjoint(kwargs):
+            shipment_ids = [pk for pk in self.values_list("shipments", flat=True) if pk]
+        rows = super().update(**kwargs)
+        search.refresh(shipment_ids)
+        DataVersion.bump()
+        return rows
+
+
+class DonorQuerySet(PartyQuerySet):
+    # A donor's name is in its shipments' search text, its country and kind
+    # in their donor columns.
+    derived_fields = frozenset({"name", "country", "kind"})
+
+
+class RecipientQuerySet(PartyQuerySet):
+    derived_fields = frozenset({"name"})
+
+
 class Party(models.Model):
     """Fields and behaviour shared by donors and recipients."""
 
@@ -58,6 +91,8 @@ class Donor(Party):
         "of governments acting together (e.g. EU member states) is a national government.",
     )
 
+    objects = DonorQuerySet.as_manager()
+
     class Meta(Party.Meta):
         pass
 
@@ -82,6 +117,8 @@ class Recipient(Party):
         "source describes only by place.",
     )
     city = models.CharField(max_length=120, blank=True)
+
+    objects = RecipientQuerySet.as_manager()
 
     class Meta(Party.Meta):
         pass

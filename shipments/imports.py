@@ -22,7 +22,7 @@ from import_export import fields, resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
-from shipments import columns
+from shipments import columns, search
 from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
 
 # The header of the public /items.csv, in its order: an export imports again.
@@ -479,6 +479,8 @@ class ShipmentItemResource(resources.ModelResource):
             for shipment in shipments
             for donor in shipment.import_donors
         )
+        # Their search text and donor columns, now that their donors are linked.
+        search.refresh(shipment.pk for shipment in shipments)
         # The history of the donors list, as simple-history records it on
         # each change: one row per link, pointing at the shipment's record.
         donors_history = apps.get_model("shipments", "HistoricalShipment_donors")

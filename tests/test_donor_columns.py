@@ -14,9 +14,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
+from donors.models import Donor, Recipient
 from shipments import search
 from shipments.filters import ShipmentFilter
-from shipments.models import Shipment
+from shipments.models import DataVersion, Shipment
 from tests.factories import DonorFactory, ShipmentFactory
 from tests.test_import import csv_bytes, import_file, row
 
@@ -88,6 +89,20 @@ def test_a_donor_moved_to_another_country_or_kind_moves_its_shipments(shipment):
     assert columns(shipment) == (" CN JP ", " company foundation ngo ")
     assert filtered(donor_country="US") == []
     assert filtered(donor_country="JP", donor_kind="ngo") == ["S-1"]
+
+
+def test_bulk_updates_of_donors_and_recipients_move_their_shipments(shipment):
+    Donor.objects.filter(country="US").update(country="JP", kind="ngo")
+    assert columns(shipment) == (" CN JP ", " company foundation ngo ")
+    Recipient.objects.filter(pk=shipment.recipient_id).update(name="Lombardy Health Agency")
+    assert filtered(q="lombardy health") == ["S-1"]
+    assert filtered(donor_country="JP", donor_kind="ngo") == ["S-1"]
+
+
+def test_a_bulk_update_of_a_party_shows_on_cached_pages_at_once(shipment):
+    version = DataVersion.current()
+    Recipient.objects.filter(pk=shipment.recipient_id).update(city="Milan")
+    assert DataVersion.current() > version
 
 
 def test_a_kind_is_not_found_inside_another():
