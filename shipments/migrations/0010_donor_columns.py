@@ -41,6 +41,12 @@ def fill_donor_columns(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Step by step rather than in one transaction, so that the site keeps
+    # serving during a deploy: adding the columns locks the table for a
+    # moment only, filling them (about three minutes at a million shipments)
+    # blocks no reader, and the indexes are built and dropped concurrently.
+    atomic = False
+
     dependencies = [
         ("shipments", "0009_recipient_date_index"),
     ]
@@ -66,21 +72,22 @@ class Migration(migrations.Migration):
                 help_text='The donors\' kinds, for the public filter, kept up to date automatically: each once, between spaces (" company foundation ").',
             ),
         ),
-        migrations.RunPython(fill_donor_columns, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(
+            fill_donor_columns, migrations.RunPython.noop, atomic=True, elidable=True
+        ),
         # A recipient country with a date range and a donor country or kind:
-        # the index holds the donor columns too, so the filter is checked
+        # this index holds the donor columns too, so the filter is checked
         # without reading the table (US to Italy in 2020: 2 ms rather than 14).
+        # It replaces the one of migration 0009, built beside it first.
         RunSQLOnPostgreSQL(
-            [
-                "DROP INDEX IF EXISTS shipment_public_recipient_shipped",
-                "CREATE INDEX shipment_public_recipient_shipped ON shipments_shipment "
-                "(recipient_id, shipped_on, id) INCLUDE (donor_countries, donor_kinds) "
-                "WHERE is_published",
-            ],
-            [
-                "DROP INDEX IF EXISTS shipment_public_recipient_shipped",
-                "CREATE INDEX shipment_public_recipient_shipped ON shipments_shipment "
-                "(recipient_id, shipped_on, id) WHERE is_published",
-            ],
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS shipment_public_recipient_donors "
+            "ON shipments_shipment (recipient_id, shipped_on, id) "
+            "INCLUDE (donor_countries, donor_kinds) WHERE is_published",
+            "DROP INDEX CONCURRENTLY IF EXISTS shipment_public_recipient_donors",
+        ),
+        RunSQLOnPostgreSQL(
+            "DROP INDEX CONCURRENTLY IF EXISTS shipment_public_recipient_shipped",
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS shipment_public_recipient_shipped "
+            "ON shipments_shipment (recipient_id, shipped_on, id) WHERE is_published",
         ),
     ]
