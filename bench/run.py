@@ -72,11 +72,10 @@ TARGETS = {
 
 
 def setup_django(database_url):
+    """Load the application as gunicorn does (aidtracker.wsgi), in production settings."""
     os.environ.update(production_env(database_url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "aidtracker.settings"
-    import django
-
-    django.setup()
+    import aidtracker.wsgi  # noqa: F401
 
 
 def prepare_data(shipments, items_per_shipment):
