@@ -11,9 +11,6 @@ class PartyQuerySet(models.QuerySet):
     through signals: the data version, and the columns a party's fields go into
     (`shipments.search`)."""
 
-    # Fields whose value is copied into the derived columns of the party's shipments.
-    derived_fields = frozenset()
-
     def update(self, **kwargs):
         from shipments import search
         from shipments.models import DataVersion, bulk_writing
@@ -21,22 +18,12 @@ class PartyQuerySet(models.QuerySet):
         if bulk_writing():
             return super().update(**kwargs)
         shipment_ids = []
-        if not self.derived_fields.isdisjoint(kwargs):
+        if not self.model.COPIED_TO_SHIPMENTS.isdisjoint(kwargs):
             shipment_ids = [pk for pk in self.values_list("shipments", flat=True) if pk]
         rows = super().update(**kwargs)
         search.refresh(shipment_ids)
         DataVersion.bump()
         return rows
-
-
-class DonorQuerySet(PartyQuerySet):
-    # A donor's name is in its shipments' search text, its country and kind
-    # in their donor columns.
-    derived_fields = frozenset({"name", "country", "kind"})
-
-
-class RecipientQuerySet(PartyQuerySet):
-    derived_fields = frozenset({"name"})
 
 
 class Party(models.Model):
@@ -63,6 +50,12 @@ class Party(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+
+    objects = PartyQuerySet.as_manager()
+
+    # Fields copied into the derived columns of the party's shipments
+    # (`shipments.search`): a recipient's name is in their search text.
+    COPIED_TO_SHIPMENTS = frozenset({"name"})
 
     class Meta:
         abstract = True
@@ -91,7 +84,9 @@ class Donor(Party):
         "of governments acting together (e.g. EU member states) is a national government.",
     )
 
-    objects = DonorQuerySet.as_manager()
+    # A donor's name is in its shipments' search text, its country and kind
+    # in their donor columns.
+    COPIED_TO_SHIPMENTS = frozenset({"name", "country", "kind"})
 
     class Meta(Party.Meta):
         pass
@@ -117,8 +112,6 @@ class Recipient(Party):
         "source describes only by place.",
     )
     city = models.CharField(max_length=120, blank=True)
-
-    objects = RecipientQuerySet.as_manager()
 
     class Meta(Party.Meta):
         pass

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from donors.models import Donor, Recipient
 from shipments import columns, search
-from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
+from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit, bulk_write
 
 # The header of the public /items.csv, in its order: an export imports again.
 # The import reads exactly the columns the public /items.csv writes.
@@ -470,7 +470,9 @@ class ShipmentItemResource(resources.ModelResource):
         shipments, self.new_shipments = self.new_shipments, []
         if not shipments:
             return
-        Shipment.objects.bulk_create(shipments)
+        # Their derived columns are written once their donors are linked, below.
+        with bulk_write():
+            Shipment.objects.bulk_create(shipments)
         records = Shipment.history.bulk_history_create(shipments, default_user=self.user)
         record_of = {record.id: record for record in records}
         through = Shipment.donors.through

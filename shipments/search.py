@@ -27,10 +27,10 @@ SEPARATOR = "\n"
 DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds"]
 BATCH_SIZE = 1_000
 
-# Fields whose change alters a derived column: on shipments, items and donors.
+# Fields whose change alters a derived column, on shipments and on items (the
+# parties' own are their models' COPIED_TO_SHIPMENTS).
 SHIPMENT_FIELDS = {"reference", "recipient", "recipient_id", "notes", "arrival_point"}
 ITEM_FIELDS = {"description", "shipment", "shipment_id"}
-DONOR_FIELDS = ("name", "country", "kind")
 
 
 def search_text(reference, recipient, donors, descriptions, notes, arrival_point):

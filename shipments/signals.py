@@ -84,9 +84,7 @@ def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def party_saving(sender, instance, **kwargs):
-    # A recipient's name is in its shipments' search text; a donor's name,
-    # country and kind are in its shipments' derived columns.
-    fields = search.DONOR_FIELDS if sender is Donor else ("name",)
+    fields = sorted(sender.COPIED_TO_SHIPMENTS)
     if instance.pk is not None and not bulk_writing():
         stored = sender.objects.using(router.db_for_write(sender, instance=instance))
         before = stored.filter(pk=instance.pk).values_list(*fields).first()
