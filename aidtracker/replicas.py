@@ -12,7 +12,7 @@ write, management commands and background work.
 
 A request reads one replica from start to end, so its figures agree with one
 another. Cached pages are keyed by the data version the replica shows
-(`shipments.cache`): a change reaches the cache once it has reached the
+(`shipments.public.cache`): a change reaches the cache once it has reached the
 replica, and a replica that lags never stores old figures under a new version.
 """
 

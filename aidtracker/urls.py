@@ -8,10 +8,8 @@ admin.site.site_title = "AidTracker staff"
 admin.site.index_title = "Shipments, parties and sources"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("about/data/", views.about_data, name="about-data"),
-    path("", include("shipments.urls")),
-    path("", include("donors.urls")),
+    path("", include("shipments.public.urls")),
+    path("", include("shipments.exports.urls")),
     path("admin/", admin.site.urls),
 ]

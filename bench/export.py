@@ -36,7 +36,7 @@ def export_sql(base_url):
     """The exact SQL the /items.csv view streams for an unfiltered request."""
     from django.http import QueryDict
 
-    from shipments.exports import ItemsExport
+    from shipments.exports.csv import ItemsExport
     from shipments.filters import ShipmentFilter
 
     filterset = ShipmentFilter(QueryDict(""))

@@ -34,7 +34,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from import_export.formats.base_formats import CSV  # noqa: E402
 
-from shipments.imports import ITEM_COLUMNS, ShipmentItemResource  # noqa: E402
+from shipments.imports.resource import ITEM_COLUMNS, ShipmentItemResource  # noqa: E402
 
 DONOR_COUNTRIES = ["CN", "DE", "FR", "JP", "KR", "US", "AE", "TR", "EU"]
 RECIPIENT_COUNTRIES = ["IT", "ES", "BE", "RS", "IR", "PK", "ZA", "BR", "PE", "GB"]

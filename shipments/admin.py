@@ -15,7 +15,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
-from shipments.imports import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
+from shipments.imports.resource import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
 
 PUBLISH_PERMISSION = "shipments.publish_shipment"

@@ -76,7 +76,7 @@ def bulk_writing():
 class DataVersion(models.Model):
     """A counter raised by every change to what the public pages show.
 
-    Cached public figures are keyed by it (see `shipments.cache`), so a
+    Cached public figures are keyed by it (see `shipments.public.cache`), so a
     change shows on the next request on every app server. It lives in the
     database rather than in the cache so that app servers with a cache each
     of their own agree on it, and so that a rolled-back change rolls it back.

@@ -3,9 +3,9 @@
 import pytest
 
 from donors.models import Donor, Recipient
-from shipments import glossary
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.models import Shipment, SupplyCategory, Unit
+from shipments.public import glossary
 from tests.pages import title
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from shipments.cache import cached
 from shipments.models import DataVersion
+from shipments.public.cache import cached
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
-from shipments.charts import MAX_WEEKS, WIDTH, bar_chart, weekly_chart
+from shipments.public.charts import MAX_WEEKS, WIDTH, bar_chart, weekly_chart
 
 
 def test_bar_chart_scales_bars_to_the_largest_value():

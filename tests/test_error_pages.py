@@ -30,7 +30,7 @@ def test_bad_request_page_is_friendly(client):
 
 def test_server_error_page_is_friendly_and_needs_nothing_that_may_have_failed():
     client = Client(raise_request_exception=False)
-    with mock.patch("aidtracker.views.summaries.overview", side_effect=RuntimeError("boom")):
+    with mock.patch("shipments.public.views.summaries.overview", side_effect=RuntimeError("boom")):
         response = client.get("/")
     assert response.status_code == 500
     content = response.content.decode()

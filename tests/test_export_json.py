@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from shipments import export_views
+from shipments.exports import views as export_views
 from tests.factories import ShipmentFactory, ShipmentItemFactory, SourceFactory, category
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from shipments.exports import CHUNK_BYTES, ItemsExport
+from shipments.exports.csv import CHUNK_BYTES, ItemsExport
 from shipments.filters import ShipmentFilter
 from shipments.models import ShipmentItem
 from tests.factories import ShipmentFactory, category

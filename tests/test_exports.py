@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from shipments.exports import ItemsExport, ShipmentsExport
+from shipments.exports.csv import ItemsExport, ShipmentsExport
 from shipments.filters import ShipmentFilter
 from tests.factories import (
     DonorFactory,

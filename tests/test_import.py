@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
 from donors.models import Donor, Recipient
-from shipments.imports import FORMULA_STARTS, ITEM_COLUMNS, ShipmentItemResource
+from shipments.imports.resource import FORMULA_STARTS, ITEM_COLUMNS, ShipmentItemResource
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL
 from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aidtracker.replicas import ROUTER, ReplicaRouter, is_public_read, reads_from
 from donors.models import Donor
-from shipments import exports
+from shipments.exports import csv as exports
 from shipments.models import Shipment
 from tests.test_settings import run_manage
 

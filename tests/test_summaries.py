@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from shipments import summaries
 from shipments.models import Shipment
+from shipments.public import summaries
 from tests.factories import (
     DonorFactory,
     RecipientFactory,

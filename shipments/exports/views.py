@@ -6,68 +6,18 @@ holds more than was asked for.
 """
 
 import difflib
-from functools import wraps
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
-from django_ratelimit.decorators import ratelimit
 
-from aidtracker.client_address import rate_limit_key
-from shipments.exports import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
+from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
+from shipments.exports.json import shipment_json, totals_json
+from shipments.exports.ratelimit import limit_exports
 from shipments.filters import PAGE_PARAM, RENDERING_PARAMS, ShipmentFilter
 from shipments.models import ShipmentItem
-from shipments.serializers import shipment_json, totals_json
 
 JSON_PAGE_SIZE = 100
-RATE_LIMIT_GROUP = "exports"
-
-
-def limit_exports(view):
-    """One budget for every export endpoint, counted per client address in the cache."""
-
-    @ratelimit(
-        group=RATE_LIMIT_GROUP,
-        key=rate_limit_key,
-        rate=lambda group, request: settings.EXPORT_RATE,
-        block=False,
-    )
-    @wraps(view)
-    def limited_view(request, *args, **kwargs):
-        if request.limited:
-            return rate_limited()
-        return view(request, *args, **kwargs)
-
-    return limited_view
-
-
-def rate_limited():
-    """429 with the time to wait, for an address that asked for too many exports."""
-    count, period = settings.EXPORT_RATE.split("/")
-    response = HttpResponse(
-        f"Too many exports from this address: at most {count} per {period_words(period)}. "
-        "Please wait a minute and try again.\n",
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(period_seconds(period))
-    return response
-
-
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def period_seconds(period):
-    multiplier = period[:-1]
-    return int(multiplier or 1) * PERIODS[period[-1]]
-
-
-def period_words(period):
-    seconds = period_seconds(period)
-    return {1: "second", 60: "minute", 3600: "hour", 86400: "day"}.get(
-        seconds, f"{seconds} seconds"
-    )
 
 
 def bad_request(lines):

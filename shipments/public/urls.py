@@ -1,16 +1,14 @@
 from django.urls import path
 
-from shipments import export_views, views
+from shipments.public import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/data/", views.about_data, name="about-data"),
     path("shipments/", views.shipment_list, name="shipment-list"),
     path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
-]
-
-urlpatterns += [
-    path("shipments.csv", export_views.shipments_csv, name="shipments-csv"),
-    path("items.csv", export_views.items_csv, name="items-csv"),
-    path("shipments.json", export_views.shipments_json, name="shipments-json"),
+    path("donors/<slug:slug>/", views.donor_detail, name="donor-detail"),
+    path("recipients/<slug:slug>/", views.recipient_detail, name="recipient-detail"),
 ]

@@ -1,14 +1,37 @@
-"""Public pages about shipments: the filterable list, one shipment, the countries."""
+"""Every page a reader sees: the home page, the data dictionary, the list of shipments,
+one shipment, the countries, and the donors' and recipients' pages."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
-from shipments import listing, summaries
-from shipments.cache import cached_page
-from shipments.filters import PAGE_PARAM, ShipmentFilter
-from shipments.models import Shipment, ShipmentItem
+from donors.models import Donor, Recipient
+from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.filters import DEFAULT_SORT, PAGE_PARAM, ShipmentFilter, sort_expressions
+from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
+from shipments.public import glossary, listing, summaries
+from shipments.public.cache import cached, cached_page
+
+
+def home(request):
+    return cached_page(request, "home", "home.html", summaries.overview)
+
+
+def about_data(request):
+    """The data dictionary, generated from the export columns and the models' choices."""
+    context = {
+        "shipment_columns": SHIPMENT_COLUMNS,
+        "item_columns": ITEM_COLUMNS,
+        "column_kinds": glossary.COLUMN_KINDS,
+        "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
+        "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
+        "units": glossary.entries(Unit, glossary.UNITS),
+        "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
+        "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
+        "categories": SupplyCategory.objects.all(),
+    }
+    return render(request, "about_data.html", context)
 
 
 def shipment_list(request):
@@ -93,3 +116,49 @@ def country_detail(request, code):
             **summaries.country_profile(code),
         },
     )
+
+
+# The parties' pages.
+
+
+def _party_page(request, party, shipments, list_param):
+    ordered = (
+        shipments.order_by(*sort_expressions(DEFAULT_SORT))
+        .select_related("recipient")
+        .prefetch_related("donors")
+    )
+    # A large donor's totals take a second to add up: they are kept in the
+    # cache until the data changes, and say how many shipments to page through.
+    totals = cached(
+        f"totals:{list_param}={party.slug}", lambda: summaries.selection_totals(shipments)
+    )
+    context = {
+        "party": party,
+        "page": listing.paginate(ordered, request.GET.get(PAGE_PARAM), count=totals.shipments),
+        "totals": totals,
+        "list_url": summaries.list_url(**{list_param: party.slug}),
+        "params": request.GET,
+    }
+    return render(request, "donors/party_detail.html", context)
+
+
+def public_parties(model, shipment_field):
+    """Parties named on at least one published shipment.
+
+    A party entered only for unpublished shipments is not known to the public
+    yet: its page is a 404, like the shipments' own pages.
+    """
+    published = Shipment.objects.published().filter(**{shipment_field: OuterRef("pk")})
+    return model.objects.filter(Exists(published))
+
+
+def donor_detail(request, slug):
+    donor = get_object_or_404(public_parties(Donor, "donors"), slug=slug)
+    shipments = Shipment.objects.published().filter(donors=donor)
+    return _party_page(request, donor, shipments, "donor")
+
+
+def recipient_detail(request, slug):
+    recipient = get_object_or_404(public_parties(Recipient, "recipient"), slug=slug)
+    shipments = Shipment.objects.published().filter(recipient=recipient)
+    return _party_page(request, recipient, shipments, "recipient")

@@ -13,10 +13,10 @@ from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
-from shipments.cache import cached
-from shipments.charts import bar_chart, weekly_chart
 from shipments.filters import DEFAULT_SORT, ShipmentFilter, sort_expressions
 from shipments.models import Shipment, ShipmentItem, Unit
+from shipments.public.cache import cached
+from shipments.public.charts import bar_chart, weekly_chart
 
 STATUS_ORDER = list(Shipment.Status)
 STATUS_LABELS = dict(Shipment.Status.choices)
