@@ -25,6 +25,10 @@ URL = "url"
 
 LIST_SEPARATOR = "; "
 
+# A text cell starting with one of these is read by spreadsheets as a formula:
+# exports prefix such a cell with an apostrophe, and the import takes it off.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
 
 @dataclass(frozen=True)
 class Column:

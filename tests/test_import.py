@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
 from donors.models import Donor, Recipient
-from shipments.imports.resource import FORMULA_STARTS, ITEM_COLUMNS, ShipmentItemResource
+from shipments.columns import FORMULA_TRIGGERS
+from shipments.imports.resource import ITEM_COLUMNS, ShipmentItemResource
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL
 from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory
@@ -72,7 +73,7 @@ def export_like_items_csv(items):
 
     def text(value):
         value = "" if value is None else str(value)
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+        return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
 
     rows = []
     for item in items:

@@ -22,8 +22,6 @@ from shipments import columns as cols
 from shipments.filters import sort_expressions
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
 
-# Characters that make a spreadsheet read a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CSV_SPECIALS = re.compile(r'[,"\r\n]')
 BOM = "\ufeff".encode()
 CHUNK_BYTES = 64 * 1024
@@ -47,7 +45,7 @@ def render_cell(kind, value, base_url):
         return ""
     if kind == cols.TEXT:
         text = str(value)
-        return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+        return "'" + text if text.startswith(cols.FORMULA_TRIGGERS) else text
     if kind == cols.NUMBER:
         return format_decimal(value) if isinstance(value, Decimal) else str(int(value))
     if kind == cols.DATE:
@@ -74,11 +72,18 @@ def header_line(columns):
     return csv_line(column.name for column in columns)
 
 
+def sql_string(text):
+    """A PostgreSQL string literal of `text`, escapes spelled out (E'\\t')."""
+    escaped = text.replace("\\", "\\\\").replace("'", "''")
+    escaped = escaped.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+    return f"E'{escaped}'" if escaped != text else f"'{text}'"
+
+
 def sql_cell(kind, expression):
     """SQL rendering of one cell; mirrors `render_cell`. NULL is COPY's empty cell."""
     if kind == cols.TEXT:
         text = f"NULLIF(({expression})::text, '')"
-        triggers = ", ".join(["'='", "'+'", "'-'", "'@'", "E'\\t'", "E'\\r'", "E'\\n'"])
+        triggers = ", ".join(sql_string(trigger) for trigger in cols.FORMULA_TRIGGERS)
         return f"CASE WHEN left({text}, 1) IN ({triggers}) THEN '''' || {text} ELSE {text} END"
     if kind == cols.NUMBER:
         return f"trim_scale(({expression})::numeric)::text"

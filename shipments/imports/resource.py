@@ -52,7 +52,6 @@ SHIPMENT_COLUMNS = [
 LIST_SEPARATOR = ";"
 # The export prefixes a text cell starting with one of these with "'", so
 # that a spreadsheet never runs it as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0", ""}
 # Model fields whose name differs from the column that fills them.
@@ -77,7 +76,7 @@ def cell_text(value):
         return str(int(value))
     # PostgreSQL refuses NUL characters in text; they are never meant.
     text = str(value).replace("\x00", "")
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+    if text.startswith("'") and text[1:2] and text[1] in columns.FORMULA_TRIGGERS:
         text = text[1:]
     return text.strip()
 
