@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django_countries import countries
-
 TEXT = "text"
 NUMBER = "number"
 DATE = "date"
@@ -351,8 +349,3 @@ ITEM_COLUMNS = [
         ]
     ],
 ]
-
-
-def country_names():
-    """(code, English name) for every country code a party may have, EU included."""
-    return list(countries)

@@ -5,17 +5,20 @@ naming the parameter, never ignored, so a selection is never silently
 broader than what was asked for.
 """
 
+import difflib
 import functools
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
-from django.db.models import CharField, Exists, F, Func, OuterRef
+from django.db.models import Exists, OuterRef
 from django_countries import countries
 
 from donors.models import Donor
 from shipments import search
 from shipments.models import Shipment, ShipmentItem, SupplyCategory
+from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 # Parameters the renderers read themselves rather than through a filter.
 PAGE_PARAM = "page"
@@ -24,55 +27,13 @@ RENDERING_PARAMS = {PAGE_PARAM, "bom"}
 MAX_VALUES = 50
 MAX_SEARCH_LENGTH = 200
 
-# The public sort keys and the columns behind them. Unknown values sort last
-# in both directions, on every database, so exports are byte-identical.
-SORTS = {
-    "reference": "reference",
-    "status": "status",
-    "announced_on": "announced_on",
-    "shipped_on": "shipped_on",
-    "arrived_on": "arrived_on",
-    "recipient": "recipient__name",
-    "recipient_country": "recipient__country",
-    "origin_country": "origin_country",
-    "weight_kg": "weight_kg",
-    "value_usd": "value_usd",
-}
-DEFAULT_SORT = "-shipped_on"
-# Sort keys holding free text (the others are codes, dates and numbers).
-FREE_TEXT_SORTS = {"recipient"}
 
+@dataclass(frozen=True)
+class UnknownParameter:
+    """A query parameter nobody reads, and the known one it most resembles (or None)."""
 
-class CodePointOrder(Func):
-    """Text ordered by code point: SQLite's default, and PostgreSQL's "C" collation.
-
-    The database's locale collation would order names differently on the two
-    backends (and differently from Python), so files exported from the same
-    data would differ.
-    """
-
-    template = "%(expressions)s"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context
-        )
-
-
-# How the filter form names each sort key: (ascending, descending).
-SORT_LABELS = {
-    "reference": ("Reference, A to Z", "Reference, Z to A"),
-    "status": ("Status, A to Z", "Status, Z to A"),
-    "announced_on": ("Announced, oldest first", "Announced, newest first"),
-    "shipped_on": ("Shipped, oldest first", "Shipped, newest first"),
-    "arrived_on": ("Arrived, oldest first", "Arrived, newest first"),
-    "recipient": ("Recipient, A to Z", "Recipient, Z to A"),
-    "recipient_country": ("Recipient country code, A to Z", "Recipient country code, Z to A"),
-    "origin_country": ("Origin country code, A to Z", "Origin country code, Z to A"),
-    "weight_kg": ("Weight, lightest first", "Weight, heaviest first"),
-    "value_usd": ("Value in USD, lowest first", "Value in USD, highest first"),
-}
+    name: str
+    suggestion: str | None
 
 
 class MultipleValueField(forms.MultipleChoiceField):
@@ -204,10 +165,6 @@ def lower_slug(value):
     return value.strip().lower()
 
 
-def category_choices():
-    return SupplyCategory.objects.values_list("slug", "name")
-
-
 class StrictDateField(forms.DateField):
     input_formats = ["%Y-%m-%d"]
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -268,7 +225,8 @@ class ShipmentFilter(django_filters.FilterSet):
     category = MultipleValueFilter(
         method="filter_category",
         label="Category",
-        choices=category_choices,
+        # Set per filterset from the categories it reads once (see __init__).
+        choices=(),
         normalise=lower_slug,
         widget=CheckboxListWidget(normalise=lower_slug),
         help_text="Shipments holding any supply of these categories.",
@@ -290,11 +248,7 @@ class ShipmentFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort by",
-        choices=[
-            (key, label)
-            for name in SORTS
-            for key, label in zip((name, f"-{name}"), SORT_LABELS[name], strict=True)
-        ],
+        choices=sort_choices,
         empty_label=None,
         widget=SortWidget(),
     )
@@ -316,12 +270,21 @@ class ShipmentFilter(django_filters.FilterSet):
             (slug, name) for slug, name, _ in self.categories()
         ]
 
+    def known_parameters(self):
+        """Every parameter a list or an export reads, in alphabetical order."""
+        return sorted(set(self.filters) | RENDERING_PARAMS)
+
     def unknown_parameters(self):
-        """Names in the query string that no filter or renderer reads, e.g. typos."""
+        """Names in the query string that no filter or renderer reads (e.g. typos), each
+        with the known name it most resembles."""
         if self.data is None:
             return []
-        known = set(self.filters) | RENDERING_PARAMS
-        return sorted(name for name in self.data if name not in known)
+        known = self.known_parameters()
+        return [
+            UnknownParameter(name, next(iter(difflib.get_close_matches(name, known, n=1)), None))
+            for name in sorted(self.data)
+            if name not in known
+        ]
 
     def filter_queryset(self, queryset):
         # Applying an invalid filterset would drop the invalid filters and
@@ -364,6 +327,19 @@ class ShipmentFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_expressions(value or DEFAULT_SORT))
 
+    def filters_in_use(self):
+        """The validated values of each filter the request uses, in the form's order, each
+        as a list, e.g. `{"status": ["delivered"], "shipped_after": [date(2020, 3, 1)]}`.
+
+        The sort order is not a filter: it changes no selection.
+        """
+        used = {}
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, "", []):
+                continue
+            used[name] = list(value) if isinstance(value, list) else [value]
+        return used
+
     def sort_key(self):
         """The validated sort key in use, e.g. `-shipped_on`."""
         return self.form.cleaned_data.get("sort") or DEFAULT_SORT
@@ -371,25 +347,3 @@ class ShipmentFilter(django_filters.FilterSet):
     def category_slugs(self):
         """The validated `category` values; exports of items keep only these lines."""
         return self.form.cleaned_data.get("category") or []
-
-
-# Sort keys whose column may be empty; the others need no NULLS LAST, so that
-# one index serves both directions.
-NULLABLE_SORTS = {"announced_on", "shipped_on", "arrived_on", "weight_kg", "value_usd"}
-
-
-def sort_expressions(key, prefix=""):
-    """ORDER BY for a public sort key: the column, unknowns last, then the primary key.
-
-    `prefix` reaches the shipment through a relation, e.g. `shipment__` from an item.
-    """
-    descending = key.startswith("-")
-    name = key.lstrip("-")
-    column = F(prefix + SORTS[name])
-    if name in FREE_TEXT_SORTS:
-        column = CodePointOrder(column)
-    primary_key = F(prefix + "id")
-    nulls_last = True if name in NULLABLE_SORTS else None
-    if descending:
-        return [column.desc(nulls_last=nulls_last), primary_key.desc()]
-    return [column.asc(nulls_last=nulls_last), primary_key.asc()]

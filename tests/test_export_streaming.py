@@ -72,7 +72,7 @@ def test_a_client_that_stops_reading_stops_the_query(many_lines):
     with pytest.raises(StopIteration):
         next(lines)
     if ON_POSTGRESQL:
-        assert export.copy.connection.closed
+        assert export.copy_stream.connection.closed
         assert copy_queries_running() == 0
 
 

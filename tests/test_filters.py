@@ -112,4 +112,5 @@ def test_an_invalid_filterset_refuses_to_filter(world):
 
 def test_unknown_parameters_are_named(world):
     filterset = ShipmentFilter(QueryDict("recipient_contry=IT&page=2&bom=1&status=pledged"))
-    assert filterset.unknown_parameters() == ["recipient_contry"]
+    assert [unknown.name for unknown in filterset.unknown_parameters()] == ["recipient_contry"]
+    assert filterset.unknown_parameters()[0].suggestion == "recipient_country"

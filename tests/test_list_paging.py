@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shipments.filters import sort_expressions
 from shipments.models import Shipment, ShipmentItem
 from shipments.public import listing
+from shipments.sorts import sort_expressions
 from tests.factories import (
     DonorFactory,
     RecipientFactory,

@@ -16,11 +16,12 @@ from django.db import connections
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments import columns as cols
-from shipments.filters import sort_expressions
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.sorts import sort_expressions
 
 CSV_SPECIALS = re.compile(r'[,"\r\n]')
 BOM = "\ufeff".encode()
@@ -116,25 +117,26 @@ class Export:
         # streams: keep to the database the request was routed to.
         self.alias = filterset.qs.db
         self.shipments = filterset.qs.using(self.alias)
-        self.copy = None
+        # PostgreSQL's own COPY of the query, or None: rows come from the ORM.
+        self.copy_stream = None
         if connections[self.alias].vendor == "postgresql":
-            self.copy = CopyStream(self.alias)
+            self.copy_stream = CopyStream(self.alias)
 
     def count(self):
-        if self.copy:
-            return self.copy.count(*self.count_sql())
+        if self.copy_stream:
+            return self.copy_stream.count(*self.count_sql())
         return self.orm_rows().count()
 
     def lines(self):
         """Byte chunks of the CSV body (without header)."""
-        if self.copy:
-            return self.copy.stream(*self.copy_sql(), base_url=self.base_url)
+        if self.copy_stream:
+            return self.copy_stream.stream(*self.copy_sql(), base_url=self.base_url)
         return self.orm_lines()
 
     def close(self):
         """Release the export's own connection, whether or not the body was read."""
-        if self.copy:
-            self.copy.close()
+        if self.copy_stream:
+            self.copy_stream.close()
 
     def orm_lines(self):
         buffer = []
@@ -168,6 +170,8 @@ class Export:
 
     def with_clause(self, extra=""):
         selection, params = self.selection_sql()
+        # (code, English name) of every country a party may have, EU included.
+        country_names = list(countries)
         through = Shipment.donors.through._meta.db_table
         return (
             f"""WITH sel (id, rn) AS MATERIALIZED ({selection}),
@@ -181,9 +185,9 @@ class Export:
                 JOIN sel ON sel.id = sd.shipment_id
                 GROUP BY sd.shipment_id
             ),
-            rc (code, name) AS (VALUES {", ".join(["(%s, %s)"] * len(cols.country_names()))})
+            rc (code, name) AS (VALUES {", ".join(["(%s, %s)"] * len(country_names))})
             {extra}""",
-            [*params, *[part for pair in cols.country_names() for part in pair]],
+            [*params, *[part for pair in country_names for part in pair]],
         )
 
     def select_list(self):
@@ -396,10 +400,7 @@ MAX_NAME_LENGTH = 120
 def export_filename(prefix, filterset, extension):
     """Say what was filtered and when, e.g. items_recipient_country-IT_2026-11-25.csv."""
     parts = [prefix]
-    for name, value in filterset.form.cleaned_data.items():
-        if value in (None, "", []) or name == "sort":
-            continue
-        values = value if isinstance(value, list) else [value]
+    for name, values in filterset.filters_in_use().items():
         text = "+".join(
             NAME_UNSAFE.sub(
                 "-", item.isoformat() if hasattr(item, "isoformat") else str(item)

@@ -5,19 +5,23 @@ with a plain-text reason naming the parameter, never a file that silently
 holds more than was asked for.
 """
 
-import difflib
-
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
 from shipments.exports.json import shipment_json, totals_json
 from shipments.exports.ratelimit import limit_exports
-from shipments.filters import PAGE_PARAM, RENDERING_PARAMS, ShipmentFilter
+from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import ShipmentItem
 
 JSON_PAGE_SIZE = 100
+
+
+def shipment_pages_url(request):
+    """The absolute address each shipment's reference is appended to for its page's URL."""
+    return request.build_absolute_uri(reverse("shipment-list"))
 
 
 def bad_request(lines):
@@ -29,11 +33,9 @@ def validate(request):
     """(filterset, None) for a valid query string, else (None, a 400 response)."""
     filterset = ShipmentFilter(request.GET)
     problems = []
-    known = sorted(set(filterset.filters) | RENDERING_PARAMS)
-    for name in filterset.unknown_parameters():
-        hint = difflib.get_close_matches(name, known, n=1)
-        suggestion = f" Did you mean {hint[0]}?" if hint else ""
-        problems.append(f"{name}: unknown parameter.{suggestion}")
+    for unknown in filterset.unknown_parameters():
+        suggestion = f" Did you mean {unknown.suggestion}?" if unknown.suggestion else ""
+        problems.append(f"{unknown.name}: unknown parameter.{suggestion}")
     if request.GET.get("bom", "0") not in ("0", "1"):
         problems.append("bom: use bom=1 for a byte-order mark (for Excel), or leave it out.")
     if not filterset.is_valid():
@@ -41,7 +43,7 @@ def validate(request):
             problems.extend(f"{name}: {error}" for error in errors)
     if problems:
         problems.append("")
-        problems.append("Known parameters: " + ", ".join(known) + ".")
+        problems.append("Known parameters: " + ", ".join(filterset.known_parameters()) + ".")
         return None, bad_request(problems)
     return filterset, None
 
@@ -71,7 +73,7 @@ def csv_download(request, export_class):
     filterset, error = validate(request)
     if error:
         return error
-    export = export_class(filterset, base_url=request.build_absolute_uri("/shipments/"))
+    export = export_class(filterset, base_url=shipment_pages_url(request))
     rows = export.count()
     response = StreamingHttpResponse(
         StreamedExport(export, bom=request.GET.get("bom") == "1"),
@@ -127,7 +129,7 @@ def shipments_json(request):
         query[PAGE_PARAM] = number
         return request.build_absolute_uri("?" + query.urlencode())
 
-    base_url = request.build_absolute_uri("/shipments/")
+    base_url = shipment_pages_url(request)
     return JsonResponse(
         {
             "count": paginator.count,

@@ -2,7 +2,7 @@ from django.db import migrations
 
 from shipments.migration_operations import index_on_postgresql
 
-# The public list's orders (see shipments.filters.sort_expressions), each with
+# The public list's orders (see shipments.sorts.sort_expressions), each with
 # the key that breaks ties, over published shipments only: a page, however
 # deep, is read from an index in order instead of sorted out of a million
 # rows. Orders with unknowns last need an index per direction; the others

@@ -5,10 +5,10 @@ so a link to a download or another sort order selects exactly the same
 shipments as the page it is on.
 """
 
-import difflib
 from dataclasses import dataclass
 from functools import cached_property
 
+from django import forms
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, QueryDict
@@ -16,15 +16,16 @@ from django.urls import reverse
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments.filters import DEFAULT_SORT, PAGE_PARAM
+from shipments.filters import PAGE_PARAM
+from shipments.sorts import DEFAULT_SORT, DESCENDING, SORTS
 
 PAGE_SIZE = 50
 
 # The export endpoints of the public contract; they read the same filters.
 DOWNLOADS = [
-    ("Shipments (CSV)", "/shipments.csv", True),
-    ("Supply lines (CSV)", "/items.csv", True),
-    ("Shipments (JSON)", "/shipments.json", False),
+    ("Shipments (CSV)", "shipments-csv", True),
+    ("Supply lines (CSV)", "items-csv", True),
+    ("Shipments (JSON)", "shipments-json", False),
 ]
 
 
@@ -56,21 +57,6 @@ def url_with(params, **changes):
 
 
 @dataclass(frozen=True)
-class IgnoredParameter:
-    name: str
-    suggestion: str | None
-
-
-def ignored_parameters(filterset):
-    """Query parameters nobody reads, each with the known name it most resembles."""
-    known = [*filterset.filters, PAGE_PARAM]
-    return [
-        IgnoredParameter(name, next(iter(difflib.get_close_matches(name, known, n=1)), None))
-        for name in filterset.unknown_parameters()
-    ]
-
-
-@dataclass(frozen=True)
 class ActiveFilter:
     label: str
     value: str
@@ -89,23 +75,21 @@ def active_filters(filterset):
     Call only on a valid filterset. Values are named as a reader knows them
     (country and category names rather than codes).
     """
-    data = filterset.form.cleaned_data
+    used = filterset.filters_in_use()
     params = filter_params(filterset)
     names = {
         "donor_country": dict(countries),
         "recipient_country": dict(countries),
-        "donor": _party_names(Donor, data.get("donor")),
-        "recipient": _party_names(Recipient, data.get("recipient")),
+        "donor": _party_names(Donor, used.get("donor")),
+        "recipient": _party_names(Recipient, used.get("recipient")),
     }
     active = []
-    for name, form_field in filterset.form.fields.items():
-        value = data.get(name)
-        if name == "sort" or not value:
-            continue
-        if isinstance(value, list):
+    for name, values in used.items():
+        form_field = filterset.form.fields[name]
+        if isinstance(form_field, forms.MultipleChoiceField):
             labels = names.get(name) or dict(form_field.choices)
-            for one in value:
-                rest = [other for other in value if other != one]
+            for one in values:
+                rest = [other for other in values if other != one]
                 active.append(
                     ActiveFilter(
                         form_field.label,
@@ -114,6 +98,7 @@ def active_filters(filterset):
                     )
                 )
         else:
+            [value] = values
             shown = value.isoformat() if hasattr(value, "isoformat") else f"“{value}”"
             active.append(
                 ActiveFilter(
@@ -123,16 +108,16 @@ def active_filters(filterset):
     return active
 
 
-# The list's columns: (heading, sort key or None, first direction, CSS class).
+# The list's columns: (heading, sort key or None, CSS class).
 COLUMNS = [
-    ("Reference", "reference", "", ""),
-    ("Donors", None, "", ""),
-    ("Recipient", "recipient", "", ""),
-    ("Route", "origin_country", "", ""),
-    ("Status", "status", "", ""),
-    ("Shipped", "shipped_on", "-", ""),
-    ("Weight (kg)", "weight_kg", "-", "num"),
-    ("Value (USD)", "value_usd", "-", "num"),
+    ("Reference", "reference", ""),
+    ("Donors", None, ""),
+    ("Recipient", "recipient", ""),
+    ("Route", "origin_country", ""),
+    ("Status", "status", ""),
+    ("Shipped", "shipped_on", ""),
+    ("Weight (kg)", "weight_kg", "num"),
+    ("Value (USD)", "value_usd", "num"),
 ]
 
 
@@ -149,16 +134,16 @@ def sort_headings(filterset):
     params = filter_params(filterset)
     current = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     headings = []
-    for label, key, first_direction, css_class in COLUMNS:
+    for label, key, css_class in COLUMNS:
         if key is None:
             headings.append(Heading(label, css_class=css_class))
             continue
         if current == key:
-            target, aria_sort = f"-{key}", "ascending"
-        elif current == f"-{key}":
+            target, aria_sort = DESCENDING + key, "ascending"
+        elif current == DESCENDING + key:
             target, aria_sort = key, "descending"
         else:
-            target, aria_sort = f"{first_direction}{key}", ""
+            target, aria_sort = SORTS[key].first_direction + key, ""
         headings.append(
             Heading(
                 label, url_with(params, sort=target, **{PAGE_PARAM: None}), aria_sort, css_class
@@ -181,7 +166,8 @@ def downloads(filterset):
     with_bom = params.copy()
     with_bom["bom"] = "1"
     links = []
-    for label, path, has_excel_variant in DOWNLOADS:
+    for label, url_name, has_excel_variant in DOWNLOADS:
+        path = reverse(url_name)
         url = f"{path}?{query}" if query else path
         excel_url = f"{path}?{with_bom.urlencode()}" if has_excel_variant else ""
         links.append(Download(label, url, excel_url))

@@ -13,10 +13,11 @@ from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
-from shipments.filters import DEFAULT_SORT, ShipmentFilter, sort_expressions
+from shipments.filters import ShipmentFilter
 from shipments.models import Shipment, ShipmentItem, Unit
 from shipments.public.cache import cached
 from shipments.public.charts import bar_chart, weekly_chart
+from shipments.sorts import DEFAULT_SORT, sort_expressions
 
 STATUS_ORDER = list(Shipment.Status)
 STATUS_LABELS = dict(Shipment.Status.choices)
@@ -176,11 +177,7 @@ CACHED_SELECTION_FILTERS = (
 
 def cached_list_totals(filterset):
     """The totals of a valid list selection when they are of those kept in the cache, else None."""
-    used = {
-        name: value
-        for name, value in filterset.form.cleaned_data.items()
-        if name != "sort" and value not in (None, "", [])
-    }
+    used = filterset.filters_in_use()
     if not used:
         key = "totals"
     elif len(used) == 1 and next(iter(used)) in CACHED_SELECTION_FILTERS:
@@ -318,7 +315,7 @@ LATEST_ON_COUNTRY_PAGE = 20
 
 
 @dataclass(frozen=True)
-class Flow:
+class DirectionProfile:
     """One direction of a country's aid: what it received, or what it gave.
 
     `latest` holds at most LATEST_ON_COUNTRY_PAGE shipments; `url` lists them
@@ -332,8 +329,8 @@ class Flow:
     url: str
 
 
-def flow(link, partner_param):
-    """The Flow of the shipments `/shipments/?<link>` lists, by partner country and category.
+def direction_profile(link, partner_param):
+    """The DirectionProfile of the shipments `/shipments/?<link>` lists, by partner country and category.
 
     `partner_param` names the partner's side, e.g. `donor_country` for what
     a country received.
@@ -344,7 +341,7 @@ def flow(link, partner_param):
         if partner_param == "donor_country"
         else shipments.count_by_recipient_country()
     )
-    return Flow(
+    return DirectionProfile(
         count=shipments.count(),
         latest=list(
             shipments.select_related("recipient").prefetch_related("donors")[
@@ -360,8 +357,8 @@ def flow(link, partner_param):
 def country_profile(code):
     """What a country received (from which donor countries, of which supplies) and gave."""
     return {
-        "received": flow({"recipient_country": code}, partner_param="donor_country"),
-        "given": flow({"donor_country": code}, partner_param="recipient_country"),
+        "received": direction_profile({"recipient_country": code}, partner_param="donor_country"),
+        "given": direction_profile({"donor_country": code}, partner_param="recipient_country"),
     }
 
 

@@ -8,10 +8,11 @@ from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
-from shipments.filters import DEFAULT_SORT, PAGE_PARAM, ShipmentFilter, sort_expressions
+from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
 from shipments.public import glossary, listing, summaries
 from shipments.public.cache import cached, cached_page
+from shipments.sorts import DEFAULT_SORT, sort_expressions
 
 
 def home(request):
@@ -39,7 +40,7 @@ def shipment_list(request):
     context = {
         "filterset": filterset,
         "form": filterset.form,
-        "ignored": listing.ignored_parameters(filterset),
+        "ignored": filterset.unknown_parameters(),
     }
     # An invalid value is shown as the form's error: filtering without it
     # would silently list more than was asked for.
