@@ -33,12 +33,17 @@ PAGES = [
     "/shipments/",
     "/shipments/?donor_country=JP",
     "/shipments/?sort=-weight_kg",
+    "/shipments/?donor=shared-donor",
+    "/shipments/?recipient_country=IT&sort=-weight_kg",
     "/countries/",
     "/countries/JP/",
     "/countries/IT/",
+    "/countries/CN/",
     "/donors/shared-donor/",
     "/recipients/shared-recipient/",
 ]
+# Filters that only the watched shipment satisfies.
+ONLY_WATCHED = ["q=WATCHED-7", "category=medicines", "donor=hokkaido", "donor_country=JP"]
 EXPORTS = [
     "/shipments.csv",
     "/items.csv",
@@ -83,7 +88,7 @@ def test_unpublishing_removes_the_shipment_from_every_surface(client, watched):
         assert "WATCHED-7" in content(client, url) or url in ("/countries/",), url
     assert client.get("/shipments/WATCHED-7/").status_code == 200
     assert client.get("/donors/hokkaido/").status_code == 200
-    for query in ["q=WATCHED-7", "category=medicines", "donor=hokkaido"]:
+    for query in ONLY_WATCHED:
         assert listed_references(client.get(f"/shipments/?{query}")) == ["WATCHED-7"]
 
     editor = StaffFactory(role="Editor")
@@ -94,8 +99,10 @@ def test_unpublishing_removes_the_shipment_from_every_surface(client, watched):
         for mark in MARKS:
             assert mark not in text, (url, mark)
     assert client.get("/shipments/WATCHED-7/").status_code == 404
-    for query in ["q=WATCHED-7", "category=medicines", "donor=hokkaido"]:
-        assert listed_references(client.get(f"/shipments/?{query}")) == []
+    for query in ONLY_WATCHED:
+        response = client.get(f"/shipments/?{query}")
+        assert listed_references(response) == []
+        assert b"No shipments match." in response.content
     # A donor named only on unpublished shipments is not public either.
     assert client.get("/donors/hokkaido/").status_code == 404
 
@@ -110,3 +117,16 @@ def test_totals_fall_back_to_the_published_rest(client, watched):
     csv = b"".join(client.get("/items.csv").streaming_content).decode()
     assert client.get("/items.csv")["X-Row-Count"] == "1"
     assert csv.count("\n") == 2
+
+
+def test_a_country_known_only_from_unpublished_shipments_has_nothing_to_show(client, watched):
+    assert "gave 1." in content(client, "/countries/JP/")
+    assert "Japan" in content(client, "/countries/")
+
+    Shipment.objects.filter(pk=watched.pk).set_published(False)
+
+    text = content(client, "/countries/JP/")
+    assert "Received 0 published shipments and gave 0." in text
+    for mark in ["WATCHED-7", "987,654", "Medicines"]:
+        assert mark not in text
+    assert "Japan" not in content(client, "/countries/")
