@@ -71,10 +71,20 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "aidtracker.urls"
 WSGI_APPLICATION = "aidtracker.wsgi.application"
 
+# The pages readers see are Jinja2 templates (templates/, and templates/public/
+# for the reader pages); the admin and its overrides (templates/staff/) are
+# Django templates. Neither engine can find the other's files: Django's
+# would raise a syntax error on a Jinja2 file rather than pass the name on.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "shipments.public.jinja2.environment"},
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "staff"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -116,9 +116,10 @@ def percentile(samples, share):
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def time_pages(paths, runs, passes):
+def time_pages(paths, runs, passes, before=None):
     """{path: (p95 ms, median ms, most queries)}: the median over `passes` of the p95 of
-    `runs` requests each, after a warm-up.
+    `runs` requests each, after a warm-up. `before(path)`, if given, runs before each
+    request, untimed.
 
     The paths take turns, so a burst of noise on the shared machine spreads
     over all of them rather than spoiling one; the median over passes keeps
@@ -139,6 +140,8 @@ def time_pages(paths, runs, passes):
         timings = {path: [] for path in paths}
         for _ in range(runs):
             for path in paths:
+                if before:
+                    before(path)
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     client.get(path)

@@ -89,53 +89,16 @@ class SplitValuesMixin:
 
 
 class ChoiceListWidget(SplitValuesMixin, forms.SelectMultiple):
-    """A list of hundreds of countries, drawn once per process for each selection.
-
-    Drawing it took a third of the list page's time, and it is the same for
-    every reader who selects the same countries; a deploy starts new processes.
-    """
-
-    template_name = "shipments/widgets/select.html"
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return draw_select(
-            name,
-            tuple(self.format_value(value)),
-            tuple(self.build_attrs(self.attrs, attrs).items()),
-            tuple((str(code), str(label)) for code, label in self.choices),
-        )
-
-
-@functools.lru_cache(maxsize=256)
-def draw_select(name, values, attrs, choices):
-    widget = forms.SelectMultiple(attrs=dict(attrs), choices=choices)
-    widget.template_name = ChoiceListWidget.template_name
-    return widget.render(name, list(values))
+    """A list of hundreds of countries; the list page draws it with a Jinja2 macro
+    (templates/public/shipments/_fields.html)."""
 
 
 class CheckboxListWidget(SplitValuesMixin, forms.CheckboxSelectMultiple):
-    """Checkboxes drawn once per process for each selection, as the country lists are:
-    drawing each box through Django's templates took a tenth of the list page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return draw_checkboxes(
-            name,
-            tuple(self.format_value(value)),
-            tuple(self.build_attrs(self.attrs, attrs).items()),
-            tuple((str(code), str(label)) for code, label in self.choices),
-        )
-
-
-@functools.lru_cache(maxsize=256)
-def draw_checkboxes(name, values, attrs, choices):
-    widget = forms.CheckboxSelectMultiple(attrs=dict(attrs), choices=choices)
-    return widget.render(name, list(values))
+    """A checkbox for each choice; the list page draws them with a Jinja2 macro."""
 
 
 class SortWidget(forms.Select):
     """Shows the default order as selected when none is asked for, so resubmitting keeps it."""
-
-    template_name = "shipments/widgets/select.html"
 
     def format_value(self, value):
         return super().format_value(value) if value else [DEFAULT_SORT]

@@ -1,6 +1,9 @@
 from datetime import date
+from unittest import mock
 
 import pytest
+from django.template.backends import jinja2
+from django.test.signals import template_rendered
 
 from tests.factories import (
     DonorFactory,
@@ -24,6 +27,21 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_report_their_context():
+    """The test client gathers `response.context` from Django's template_rendered signal,
+    which only Django's own engine sends; in tests, Jinja2 templates send it too."""
+    render = jinja2.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        template_rendered.send(sender=self, template=self, context=context)
+        return render(self, context, request)
+
+    with mock.patch.object(jinja2.Template, "render", render_and_report):
+        yield
 
 
 ROLES = ["anonymous", "data_entry", "editor", "superuser"]

@@ -50,7 +50,7 @@ def test_chart_renders_as_a_figure_with_a_text_alternative_and_a_table():
     chart = bar_chart(
         "cats", "By category", [("Masks & gowns", 1234, "/shipments/?category=masks")], "Category"
     )
-    html = render_to_string("charts/chart.html", {"chart": chart})
+    html = render_to_string("public/charts/chart.html", {"chart": chart})
     assert "<figure" in html
     assert 'role="img"' in html
     assert 'aria-labelledby="chart-cats-title chart-cats-desc"' in html

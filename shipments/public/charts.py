@@ -1,7 +1,7 @@
 """Charts drawn on the server as inline SVG: no script, no chart library, no inline style.
 
 A chart is a title, a text alternative and its numbers; the geometry is
-computed here and drawn by `templates/charts/chart.html`, which also shows
+computed here and drawn by `templates/public/charts/chart.html`, which also shows
 the numbers as a table. Sizes are in the SVG's own units (its viewBox), so
 the drawing scales to any screen; colours come from `static/css/site.css`.
 """

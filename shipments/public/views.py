@@ -16,7 +16,7 @@ from shipments.sorts import DEFAULT_SORT, sort_expressions
 
 
 def home(request):
-    return cached_page(request, "home", "home.html", summaries.overview)
+    return cached_page(request, "home", "public/home.html", summaries.overview)
 
 
 def about_data(request):
@@ -32,7 +32,7 @@ def about_data(request):
         "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
         "categories": SupplyCategory.objects.all(),
     }
-    return render(request, "about_data.html", context)
+    return render(request, "public/about_data.html", context)
 
 
 def shipment_list(request):
@@ -45,7 +45,7 @@ def shipment_list(request):
     # An invalid value is shown as the form's error: filtering without it
     # would silently list more than was asked for.
     if not filterset.is_valid():
-        return render(request, "shipments/shipment_list.html", context, status=400)
+        return render(request, "public/shipments/shipment_list.html", context, status=400)
     totals = summaries.cached_list_totals(filterset)
     page = listing.paginate(
         filterset.qs.select_related("recipient").prefetch_related("donors"),
@@ -67,7 +67,7 @@ def shipment_list(request):
         totals=totals,
         count_limit=listing.COUNT_LIMIT,
     )
-    return render(request, "shipments/shipment_list.html", context)
+    return render(request, "public/shipments/shipment_list.html", context)
 
 
 def shipment_detail(request, reference):
@@ -86,18 +86,18 @@ def shipment_detail(request, reference):
         ),
         reference=reference,
     )
-    return render(request, "shipments/shipment_detail.html", {"shipment": shipment})
+    return render(request, "public/shipments/shipment_detail.html", {"shipment": shipment})
 
 
 def country_list(request):
     sort = request.GET.get("sort") or summaries.DEFAULT_COUNTRY_SORT
     if sort not in summaries.COUNTRY_SORTS:
         context = {"sort_error": sort, "sorts": summaries.COUNTRY_SORTS}
-        return render(request, "shipments/country_list.html", context, status=400)
+        return render(request, "public/shipments/country_list.html", context, status=400)
     return cached_page(
         request,
         f"countries:{sort}",
-        "shipments/country_list.html",
+        "public/shipments/country_list.html",
         lambda: {"countries": summaries.country_index(sort), "sort": sort},
     )
 
@@ -110,7 +110,7 @@ def country_detail(request, code):
     return cached_page(
         request,
         f"country:{code}",
-        "shipments/country_detail.html",
+        "public/shipments/country_detail.html",
         lambda: {
             "code": code,
             "name": summaries.country_name(code),
@@ -140,7 +140,7 @@ def _party_page(request, party, shipments, list_param):
         "list_url": summaries.list_url(**{list_param: party.slug}),
         "params": request.GET,
     }
-    return render(request, "donors/party_detail.html", context)
+    return render(request, "public/donors/party_detail.html", context)
 
 
 def public_parties(model, shipment_field):
