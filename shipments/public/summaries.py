@@ -330,7 +330,7 @@ class DirectionProfile:
 
 
 def direction_profile(link, partner_param):
-    """The DirectionProfile of the shipments `/shipments/?<link>` lists, by partner country and category.
+    """What the shipments `/shipments/?<link>` lists add up to, by partner country and category.
 
     `partner_param` names the partner's side, e.g. `donor_country` for what
     a country received.
