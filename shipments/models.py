@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.dispatch import Signal
 from django.urls import reverse
@@ -213,11 +213,12 @@ class ShipmentQuerySet(BulkSavedQuerySet):
     def totals_by_category(self, categories=()):
         """Quantities of these shipments' items per category, unit and status.
 
-        The rows of `ShipmentItemQuerySet.totals_by_category` (cancelled
-        shipments left out, statuses and units apart, unknowns counted apart),
-        limited to the lines of `categories` (slugs) if given. Read from the
-        shipments' side, so that a filtered selection is read once rather
-        than joined back to itself.
+        Cancelled shipments are left out. Pledged and delivered quantities are
+        separate rows, so a reader never sees them added together, and so are
+        units; `unknown_lines` counts the lines without a number, which are
+        never added as zero. Only the lines of `categories` (slugs), if given.
+        Read from the shipments' side, so that a filtered selection is read
+        once rather than joined back to itself.
         """
         lines = (
             {"items__category__slug__in": categories} if categories else {"items__isnull": False}
@@ -241,6 +242,18 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             )
             .order_by("category__sort_order", "unit", "shipment__status")
         )
+
+    def with_donor_country(self, countries):
+        """The shipments with a donor from any of `countries` (codes)."""
+        # The shipment's own column of its donors' countries: see shipments.search.
+        return self.filter(search.any_code("donor_countries", countries))
+
+    def holding_categories(self, categories):
+        """The shipments with a line of any of `categories` (keys, or a queryset of them)."""
+        # Exists rather than a join, so a shipment with several such lines is
+        # listed once.
+        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category__in=categories)
+        return self.filter(Exists(items))
 
     def count_by_recipient_country(self):
         """Shipments per recipient country: rows of `country`, `shipments`."""
@@ -572,9 +585,11 @@ class ShipmentItemQuerySet(BulkSavedQuerySet):
     def published(self):
         return self.filter(shipment__is_published=True)
 
-    def of_shipments(self, shipments):
-        """The items of a selection of shipments, e.g. a filtered list."""
-        return self.filter(shipment__in=shipments.order_by().values("pk"))
+    def of_shipments(self, shipments, categories=()):
+        """The items of a selection of shipments, e.g. a filtered list; only those of
+        `categories` (slugs), if given."""
+        items = self.filter(shipment__in=shipments.order_by().values("pk"))
+        return items.filter(category__slug__in=categories) if categories else items
 
     def count_shipments_by_category(self):
         """How many shipments hold each category: rows of category fields and `shipments`.
@@ -604,30 +619,6 @@ class ShipmentItemQuerySet(BulkSavedQuerySet):
             )
             .annotate(shipments=Count("shipment", distinct=True))
             .order_by()
-        )
-
-    def totals_by_category(self):
-        """Quantities per category, unit and status; never adding unknowns as zero.
-
-        Cancelled shipments are left out. Pledged and delivered quantities are
-        separate rows, so a reader never sees them added together.
-        """
-        return (
-            self.exclude(shipment__status=Shipment.Status.CANCELLED)
-            .values(
-                "category__slug",
-                "category__name",
-                "category__sort_order",
-                "unit",
-                "shipment__status",
-            )
-            .annotate(
-                total_quantity=Sum("quantity"),
-                lines=Count("id"),
-                unknown_lines=Count("id", filter=Q(quantity__isnull=True)),
-                shipments=Count("shipment", distinct=True),
-            )
-            .order_by("category__sort_order", "unit", "shipment__status")
         )
 
 
