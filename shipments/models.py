@@ -534,6 +534,11 @@ class Shipment(models.Model):
     def get_absolute_url(self):
         return reverse("shipment-detail", args=[self.reference])
 
+    @property
+    def public_pledge(self):
+        """The pledge this delivery is part of, if the public may see it."""
+        return self.pledge if self.pledge_id and self.pledge.is_published else None
+
     @classmethod
     def new_versions(cls, shipment_ids):
         """A change to these shipments' items, sources or donors is a change to them."""
