@@ -161,13 +161,13 @@ class ShipmentQuerySet(BulkSavedQuerySet):
 
         Each change is recorded in the change history under `user`.
         """
-        return self._set(user, status=status)
+        return self._save_with_history(user, status=status)
 
     def set_published(self, published, user=None):
         """Publish or unpublish these shipments; return how many changed."""
-        return self._set(user, is_published=published)
+        return self._save_with_history(user, is_published=published)
 
-    def _set(self, user, **values):
+    def _save_with_history(self, user, **values):
         # A queryset update() would bypass the change history, so the rows
         # are saved in bulk together with one history row each.
         with transaction.atomic():
