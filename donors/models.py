@@ -1,28 +1,27 @@
 """The parties to a donation: who gives and who receives."""
 
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+# Sent by a bulk update of donors or recipients, which sends no post_save, so
+# that what is copied from the parties (into their shipments) can follow:
+# with the model as sender, `pks` (the parties updated) and `update_fields`
+# (the names of the fields written).
+parties_updated = Signal()
+
 
 class PartyQuerySet(models.QuerySet):
-    """Bulk updates of parties keep their shipments' derived data in step, as saves do
-    through signals: the data version, and the columns a party's fields go into
-    (`shipments.search`)."""
-
     def update(self, **kwargs):
-        from shipments import search
-        from shipments.models import DataVersion, bulk_writing
-
-        if bulk_writing():
-            return super().update(**kwargs)
-        shipment_ids = []
-        if not self.model.COPIED_TO_SHIPMENTS.isdisjoint(kwargs):
-            shipment_ids = [pk for pk in self.values_list("shipments", flat=True) if pk]
+        """Update these parties, and send `parties_updated`."""
+        # Read first, where the update writes: it may move the parties out of
+        # this queryset, and a replica may lag behind.
+        self._for_write = True
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
-        search.refresh(shipment_ids)
-        DataVersion.bump()
+        parties_updated.send(sender=self.model, pks=pks, update_fields=frozenset(kwargs))
         return rows
 
 
@@ -53,10 +52,6 @@ class Party(models.Model):
 
     objects = PartyQuerySet.as_manager()
 
-    # Fields copied into the derived columns of the party's shipments
-    # (`shipments.search`): a recipient's name is in their search text.
-    COPIED_TO_SHIPMENTS = frozenset({"name"})
-
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -83,10 +78,6 @@ class Donor(Party):
         help_text="What sort of body gives. A state-owned company is a company; a group "
         "of governments acting together (e.g. EU member states) is a national government.",
     )
-
-    # A donor's name is in its shipments' search text, its country and kind
-    # in their donor columns.
-    COPIED_TO_SHIPMENTS = frozenset({"name", "country", "kind"})
 
     class Meta(Party.Meta):
         pass

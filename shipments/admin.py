@@ -4,7 +4,7 @@ import tablib
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
@@ -36,13 +36,7 @@ class DonorCountryFilter(CountryListFilter):
         return Donor.objects.values_list("country", flat=True)
 
     def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        # Exists rather than a join, so a joint donation is listed once.
-        donors = Shipment.donors.through.objects.filter(
-            shipment=OuterRef("pk"), donor__country=self.value()
-        )
-        return queryset.filter(Exists(donors))
+        return queryset.with_donor_country([self.value()]) if self.value() else queryset
 
 
 class RecipientCountryFilter(CountryListFilter):
@@ -66,8 +60,7 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category__slug=self.value())
-        return queryset.filter(Exists(items))
+        return queryset.holding_categories(SupplyCategory.objects.filter(slug=self.value()))
 
 
 class ShipmentItemInline(admin.TabularInline):

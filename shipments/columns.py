@@ -204,7 +204,7 @@ _SHIPMENT_EXTRA = [
         "pledge_reference",
         TEXT,
         "Reference of the pledge this delivery is part of; never add the two together.",
-        lambda s: s.pledge.reference if s.pledge_id and s.pledge.is_published else None,
+        lambda s: s.public_pledge.reference if s.public_pledge else None,
         "CASE WHEN p.is_published THEN p.reference END",
     ),
     Column(

@@ -17,7 +17,7 @@ from django_countries import countries
 
 from donors.models import Donor
 from shipments import search
-from shipments.models import Shipment, ShipmentItem, SupplyCategory
+from shipments.models import Shipment, SupplyCategory
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 # Parameters the renderers read themselves rather than through a filter.
@@ -269,8 +269,7 @@ class ShipmentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(donors))
 
     def filter_donor_country(self, queryset, name, value):
-        # The shipment's own column of its donors' countries: see shipments.search.
-        return queryset.filter(search.any_code("donor_countries", value)) if value else queryset
+        return queryset.with_donor_country(value) if value else queryset
 
     def filter_donor(self, queryset, name, value):
         return self._with_donor(queryset, donor__slug__in=value) if value else queryset
@@ -284,8 +283,7 @@ class ShipmentFilter(django_filters.FilterSet):
         # By key rather than through a join on the slug, so that PostgreSQL
         # can tell a common category from a rare one and plan accordingly.
         keys = [pk for slug, _, pk in self.categories() if slug in value]
-        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category_id__in=keys)
-        return queryset.filter(Exists(items))
+        return queryset.holding_categories(keys)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_expressions(value or DEFAULT_SORT))

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -56,9 +57,9 @@ def bulk_write():
     """Suspend the upkeep of derived data while a loader writes or deletes rows by the million.
 
     Every deleted row sends a signal, and raising the data version or
-    rewriting search texts for each would take longer than the load; the
-    version is raised once at the end, and the loader writes the search text
-    of the shipments it creates (`shipments.search`).
+    rewriting derived columns for each would take longer than the load
+    (`shipments.signals`); the version is raised once at the end, and the
+    loader writes the derived columns of the shipments it creates.
     """
     token = _bulk_writing.set(True)
     try:
@@ -106,53 +107,51 @@ class DataVersion(models.Model):
             cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
 
 
-class UpkeptQuerySet(models.QuerySet):
-    """Keeps derived data in step through bulk writes, which send no signals.
+# Sent by the bulk writes of shipments and of items (`update()`, and
+# `bulk_create()`; `bulk_update()` goes through `update()`), which send no
+# post_save, so that what is derived from the rows can keep in step
+# (`shipments.signals`): with the model as sender, `shipment_ids` (the
+# shipments whose rows were written, an item's old shipment and new) and
+# `update_fields` (the names of the fields written; None for new rows, as for
+# post_save). Not sent inside `bulk_write()`.
+bulk_saved = Signal()
 
-    `update()` and `bulk_create()` raise the data version and rewrite the
-    search text of the shipments whose text they may change (`bulk_update()`
-    goes through `update()`); saves and deletes do the same through signals
-    (`shipments.signals`).
-    """
 
-    # Fields whose change alters a shipment's search text.
-    searched_fields = frozenset()
+class BulkSavedQuerySet(models.QuerySet):
+    """The rows of shipments or of their items: bulk writes send `bulk_saved`."""
 
-    def shipment_ids(self, objs=None):
-        """The shipments `objs` (or this queryset's rows) belong to."""
-        raise NotImplementedError
+    # The field holding the shipment a row belongs to, and the names by which
+    # an update may write it.
+    shipment_field = "pk"
+    moving_fields = frozenset()
 
     def update(self, **kwargs):
-        if bulk_writing() or not self.searched_fields.intersection(kwargs):
-            rows = super().update(**kwargs)
-        else:
-            # The same rows before and after: an update may move them out of
-            # this queryset, or an item to another shipment.
-            same_rows = self.model._default_manager.filter(
-                pk__in=list(self.values_list("pk", flat=True))
-            )
-            before = set(same_rows.shipment_ids())
-            rows = super().update(**kwargs)
-            search.refresh(before | set(same_rows.shipment_ids()))
-        DataVersion.bump()
-        return rows
+        if bulk_writing():
+            return super().update(**kwargs)
+        # Read first, where the update writes: it may move the rows out of
+        # this queryset, and a replica may lag behind.
+        self._for_write = True
+        rows = dict(self.order_by().values_list("pk", self.shipment_field))
+        count = super().update(**kwargs)
+        shipment_ids = set(rows.values())
+        if not self.moving_fields.isdisjoint(kwargs):
+            # The shipments they moved to change as well.
+            moved = self.model._default_manager.using(self.db).filter(pk__in=rows)
+            shipment_ids.update(moved.values_list(self.shipment_field, flat=True))
+        bulk_saved.send(
+            sender=self.model, shipment_ids=shipment_ids, update_fields=frozenset(kwargs)
+        )
+        return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if not bulk_writing():
-            search.refresh(self.shipment_ids(created))
-        DataVersion.bump()
+            shipment_ids = {getattr(row, self.shipment_field) for row in created}
+            bulk_saved.send(sender=self.model, shipment_ids=shipment_ids, update_fields=None)
         return created
 
 
-class ShipmentQuerySet(UpkeptQuerySet):
-    searched_fields = frozenset(search.SHIPMENT_FIELDS)
-
-    def shipment_ids(self, objs=None):
-        if objs is not None:
-            return [shipment.pk for shipment in objs]
-        return self.order_by().values_list("pk", flat=True)
-
+class ShipmentQuerySet(BulkSavedQuerySet):
     def published(self):
         """The only shipments the public may see."""
         return self.filter(is_published=True)
@@ -162,13 +161,13 @@ class ShipmentQuerySet(UpkeptQuerySet):
 
         Each change is recorded in the change history under `user`.
         """
-        return self._set(user, status=status)
+        return self._save_with_history(user, status=status)
 
     def set_published(self, published, user=None):
         """Publish or unpublish these shipments; return how many changed."""
-        return self._set(user, is_published=published)
+        return self._save_with_history(user, is_published=published)
 
-    def _set(self, user, **values):
+    def _save_with_history(self, user, **values):
         # A queryset update() would bypass the change history, so the rows
         # are saved in bulk together with one history row each.
         with transaction.atomic():
@@ -214,11 +213,12 @@ class ShipmentQuerySet(UpkeptQuerySet):
     def totals_by_category(self, categories=()):
         """Quantities of these shipments' items per category, unit and status.
 
-        The rows of `ShipmentItemQuerySet.totals_by_category` (cancelled
-        shipments left out, statuses and units apart, unknowns counted apart),
-        limited to the lines of `categories` (slugs) if given. Read from the
-        shipments' side, so that a filtered selection is read once rather
-        than joined back to itself.
+        Cancelled shipments are left out. Pledged and delivered quantities are
+        separate rows, so a reader never sees them added together, and so are
+        units; `unknown_lines` counts the lines without a number, which are
+        never added as zero. Only the lines of `categories` (slugs), if given.
+        Read from the shipments' side, so that a filtered selection is read
+        once rather than joined back to itself.
         """
         lines = (
             {"items__category__slug__in": categories} if categories else {"items__isnull": False}
@@ -242,6 +242,18 @@ class ShipmentQuerySet(UpkeptQuerySet):
             )
             .order_by("category__sort_order", "unit", "shipment__status")
         )
+
+    def with_donor_country(self, countries):
+        """The shipments with a donor from any of `countries` (codes)."""
+        # The shipment's own column of its donors' countries: see shipments.search.
+        return self.filter(search.any_code("donor_countries", countries))
+
+    def holding_categories(self, categories):
+        """The shipments with a line of any of `categories` (keys, or a queryset of them)."""
+        # Exists rather than a join, so a shipment with several such lines is
+        # listed once.
+        items = ShipmentItem.objects.filter(shipment=OuterRef("pk"), category__in=categories)
+        return self.filter(Exists(items))
 
     def count_by_recipient_country(self):
         """Shipments per recipient country: rows of `country`, `shipments`."""
@@ -571,20 +583,18 @@ class Shipment(models.Model):
             raise ValidationError(errors)
 
 
-class ShipmentItemQuerySet(UpkeptQuerySet):
-    searched_fields = frozenset(search.ITEM_FIELDS)
-
-    def shipment_ids(self, objs=None):
-        if objs is not None:
-            return [item.shipment_id for item in objs]
-        return self.order_by().values_list("shipment_id", flat=True)
+class ShipmentItemQuerySet(BulkSavedQuerySet):
+    shipment_field = "shipment_id"
+    moving_fields = frozenset({"shipment", "shipment_id"})
 
     def published(self):
         return self.filter(shipment__is_published=True)
 
-    def of_shipments(self, shipments):
-        """The items of a selection of shipments, e.g. a filtered list."""
-        return self.filter(shipment__in=shipments.order_by().values("pk"))
+    def of_shipments(self, shipments, categories=()):
+        """The items of a selection of shipments, e.g. a filtered list; only those of
+        `categories` (slugs), if given."""
+        items = self.filter(shipment__in=shipments.order_by().values("pk"))
+        return items.filter(category__slug__in=categories) if categories else items
 
     def count_shipments_by_category(self):
         """How many shipments hold each category: rows of category fields and `shipments`.
@@ -614,30 +624,6 @@ class ShipmentItemQuerySet(UpkeptQuerySet):
             )
             .annotate(shipments=Count("shipment", distinct=True))
             .order_by()
-        )
-
-    def totals_by_category(self):
-        """Quantities per category, unit and status; never adding unknowns as zero.
-
-        Cancelled shipments are left out. Pledged and delivered quantities are
-        separate rows, so a reader never sees them added together.
-        """
-        return (
-            self.exclude(shipment__status=Shipment.Status.CANCELLED)
-            .values(
-                "category__slug",
-                "category__name",
-                "category__sort_order",
-                "unit",
-                "shipment__status",
-            )
-            .annotate(
-                total_quantity=Sum("quantity"),
-                lines=Count("id"),
-                unknown_lines=Count("id", filter=Q(quantity__isnull=True)),
-                shipments=Count("shipment", distinct=True),
-            )
-            .order_by("category__sort_order", "unit", "shipment__status")
         )
 
 

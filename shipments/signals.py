@@ -1,14 +1,18 @@
-"""Keep derived data in step with every save and delete: the data version (which keys the
-cached public pages, and which every migrate, hence every deploy, raises too) and the
-derived columns of the shipments concerned (search text, donor countries and kinds).
+"""Keep derived data in step with every write: the data version (which keys the cached
+public pages, and which every migrate, hence every deploy, raises too) and the derived
+columns of the shipments concerned (search text, donor countries and kinds; their formats
+are in `shipments.search`).
 
-Bulk writes send no signals; the shipments' and items' querysets cover theirs
-(`UpkeptQuerySet`), and loaders of millions of rows suspend all this
+Saves, deletes and changes of donors send Django's signals. Bulk writes send none, so the
+querysets send their own: `shipments.models.bulk_saved` for shipments and items,
+`donors.models.parties_updated` for parties. Loaders of millions of rows suspend all this
 (`bulk_write`).
 
 A shipment's own version (optimistic concurrency in the admin) also rises
 when its items, sources or donors change, however they are saved.
 """
+
+from collections import defaultdict
 
 from django.db import connections, router
 from django.db.models.signals import (
@@ -20,18 +24,75 @@ from django.db.models.signals import (
     pre_save,
 )
 
-from donors.models import Donor, Recipient
-from shipments import search
+from donors.models import Donor, Recipient, parties_updated
 from shipments.models import (
     DataVersion,
     Shipment,
     ShipmentItem,
     Source,
     SupplyCategory,
+    bulk_saved,
     bulk_writing,
 )
+from shipments.search import DERIVED_COLUMNS, codes, search_text
 
 WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory]
+
+# The fields of each model that the derived columns are made of: writing any
+# of them rewrites the columns of the shipments concerned. A party's name is
+# in its shipments' search text, a donor's country and kind in their donor
+# columns.
+DERIVED_FROM = {
+    Shipment: frozenset({"reference", "recipient", "recipient_id", "notes", "arrival_point"}),
+    ShipmentItem: frozenset({"description", "shipment", "shipment_id"}),
+    Donor: frozenset({"name", "country", "kind"}),
+    Recipient: frozenset({"name"}),
+}
+BATCH_SIZE = 1_000
+
+
+def refresh_derived_columns(shipment_ids):
+    """Rewrite the derived columns of these shipments from what they are made of, in batches."""
+    # Read what is being written, on the primary: a replica may not have it yet.
+    db = router.db_for_write(Shipment)
+    ids = sorted(set(shipment_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        donors = defaultdict(list)
+        links = Shipment.donors.through.objects.using(db).filter(shipment_id__in=batch)
+        for shipment_id, *donor in links.order_by("donor__name").values_list(
+            "shipment_id", "donor__name", "donor__country", "donor__kind"
+        ):
+            donors[shipment_id].append(donor)
+        descriptions = defaultdict(list)
+        items = ShipmentItem.objects.using(db).filter(shipment_id__in=batch)
+        for shipment_id, description in items.order_by("position", "id").values_list(
+            "shipment_id", "description"
+        ):
+            descriptions[shipment_id].append(description)
+        changed = []
+        for pk, *current, reference, recipient, notes, arrival_point in (
+            Shipment.objects.using(db)
+            .filter(pk__in=batch)
+            .order_by()
+            .values_list(
+                "pk",
+                *DERIVED_COLUMNS,
+                "reference",
+                "recipient__name",
+                "notes",
+                "arrival_point",
+            )
+        ):
+            names = [name for name, _, _ in donors[pk]]
+            derived = [
+                search_text(reference, recipient, names, descriptions[pk], notes, arrival_point),
+                codes(country for _, country, _ in donors[pk]),
+                codes(kind for _, _, kind in donors[pk]),
+            ]
+            if derived != current:
+                changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))
+        Shipment.objects.using(db).bulk_update(changed, DERIVED_COLUMNS)
 
 
 def data_changed(sender, **kwargs):
@@ -45,25 +106,31 @@ def deployed(sender, using, **kwargs):
         DataVersion.bump()
 
 
-def _touches(update_fields, fields):
-    return update_fields is None or not fields.isdisjoint(update_fields)
+def _touches(sender, update_fields):
+    return update_fields is None or not DERIVED_FROM[sender].isdisjoint(update_fields)
 
 
 def shipment_saved(sender, instance, update_fields=None, **kwargs):
-    if not bulk_writing() and _touches(update_fields, search.SHIPMENT_FIELDS):
-        search.refresh([instance.pk])
+    if not bulk_writing() and _touches(sender, update_fields):
+        refresh_derived_columns([instance.pk])
 
 
 def item_saved(sender, instance, update_fields=None, **kwargs):
-    if not bulk_writing() and _touches(update_fields, search.ITEM_FIELDS):
-        search.refresh([instance.shipment_id])
+    if not bulk_writing() and _touches(sender, update_fields):
+        refresh_derived_columns([instance.shipment_id])
 
 
 def item_deleted(sender, instance, origin=None, **kwargs):
     # Items deleted along with their shipment leave nothing to rewrite.
     deleting_shipments = isinstance(origin, Shipment) or getattr(origin, "model", None) is Shipment
     if not bulk_writing() and not deleting_shipments:
-        search.refresh([instance.shipment_id])
+        refresh_derived_columns([instance.shipment_id])
+
+
+def rows_bulk_saved(sender, shipment_ids, update_fields, **kwargs):
+    DataVersion.bump()
+    if _touches(sender, update_fields):
+        refresh_derived_columns(shipment_ids)
 
 
 def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -72,19 +139,21 @@ def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
         instance._cleared_shipments = list(instance.shipments.values_list("pk", flat=True))
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    DataVersion.bump()
-    if bulk_writing():
-        return
     if not reverse:
-        search.refresh([instance.pk])
+        shipment_ids = [instance.pk]
     elif action == "post_clear":
-        search.refresh(getattr(instance, "_cleared_shipments", []))
-    else:
-        search.refresh(pk_set)
+        shipment_ids = getattr(instance, "_cleared_shipments", [])
+    else:  # changed from the donor's side: pk_set holds shipments
+        shipment_ids = pk_set
+    DataVersion.bump()
+    # A change to a shipment's donors is a change to the shipment.
+    Shipment.new_versions(shipment_ids)
+    if not bulk_writing():
+        refresh_derived_columns(shipment_ids)
 
 
 def party_saving(sender, instance, **kwargs):
-    fields = sorted(sender.COPIED_TO_SHIPMENTS)
+    fields = sorted(DERIVED_FROM[sender])
     if instance.pk is not None and not bulk_writing():
         stored = sender.objects.using(router.db_for_write(sender, instance=instance))
         before = stored.filter(pk=instance.pk).values_list(*fields).first()
@@ -94,8 +163,15 @@ def party_saving(sender, instance, **kwargs):
 
 def party_saved(sender, instance, **kwargs):
     if getattr(instance, "_derived_changed", False):
-        search.refresh(instance.shipments.values_list("pk", flat=True))
+        refresh_derived_columns(instance.shipments.values_list("pk", flat=True))
         instance._derived_changed = False
+
+
+def parties_bulk_updated(sender, pks, update_fields, **kwargs):
+    DataVersion.bump()
+    if not bulk_writing() and _touches(sender, update_fields):
+        parties = sender.objects.using(router.db_for_write(sender)).filter(pk__in=pks)
+        refresh_derived_columns(pk for pk in parties.values_list("shipments", flat=True) if pk)
 
 
 def donor_deleting(sender, instance, **kwargs):
@@ -105,20 +181,11 @@ def donor_deleting(sender, instance, **kwargs):
 
 
 def donor_deleted(sender, instance, **kwargs):
-    search.refresh(getattr(instance, "_linked_shipments", []))
+    refresh_derived_columns(getattr(instance, "_linked_shipments", []))
 
 
 def part_changed(sender, instance, **kwargs):
     Shipment.new_versions([instance.shipment_id])
-
-
-def shipment_donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if reverse:  # changed from the donor's side: pk_set holds shipments
-        Shipment.new_versions(pk_set or [])
-    else:
-        Shipment.new_versions([instance.pk])
 
 
 def connect(app_config):
@@ -129,10 +196,15 @@ def connect(app_config):
     post_save.connect(shipment_saved, sender=Shipment, dispatch_uid="search-shipment")
     post_save.connect(item_saved, sender=ShipmentItem, dispatch_uid="search-item-save")
     post_delete.connect(item_deleted, sender=ShipmentItem, dispatch_uid="search-item-delete")
+    for model in (Shipment, ShipmentItem):
+        bulk_saved.connect(rows_bulk_saved, sender=model, dispatch_uid=f"bulk-saved-{model}")
     m2m_changed.connect(donors_changed, sender=Shipment.donors.through, dispatch_uid="donors")
     for party in (Donor, Recipient):
         pre_save.connect(party_saving, sender=party, dispatch_uid=f"search-{party}-saving")
         post_save.connect(party_saved, sender=party, dispatch_uid=f"search-{party}-saved")
+        parties_updated.connect(
+            parties_bulk_updated, sender=party, dispatch_uid=f"search-{party}-updated"
+        )
     pre_delete.connect(donor_deleting, sender=Donor, dispatch_uid="search-donor-deleting")
     post_delete.connect(donor_deleted, sender=Donor, dispatch_uid="search-donor-deleted")
     for model in (ShipmentItem, Source):
@@ -140,8 +212,3 @@ def connect(app_config):
         post_delete.connect(
             part_changed, sender=model, dispatch_uid=f"shipment-part-delete-{model}"
         )
-    m2m_changed.connect(
-        shipment_donors_changed,
-        sender=Shipment.donors.through,
-        dispatch_uid="shipment-version-donors",
-    )

@@ -149,7 +149,9 @@ def test_an_item_edited_elsewhere_is_a_change_to_the_shipment(alice, bob):
     assert item.quantity == 5000
 
 
-@pytest.mark.parametrize("change", ["add_source", "delete_item", "add_donor", "remove_donor"])
+@pytest.mark.parametrize(
+    "change", ["add_source", "delete_item", "add_donor", "remove_donor", "clear_from_the_donor"]
+)
 def test_sources_items_and_donors_raise_the_version(change):
     from tests.factories import DonorFactory, SourceFactory
 
@@ -163,7 +165,11 @@ def test_sources_items_and_donors_raise_the_version(change):
     elif change == "add_donor":
         shipment.donors.add(DonorFactory())
     else:
-        DonorFactory(slug="leaving").shipments.add(shipment)
+        leaving = DonorFactory(slug="leaving")
+        leaving.shipments.add(shipment)
         before = Shipment.objects.get(pk=shipment.pk).version
-        shipment.donors.remove(shipment.donors.get(slug="leaving"))
+        if change == "remove_donor":
+            shipment.donors.remove(leaving)
+        else:
+            leaving.shipments.clear()
     assert Shipment.objects.get(pk=shipment.pk).version == before + 1

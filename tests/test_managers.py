@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db.models import Count
 
-from shipments.models import Shipment, ShipmentItem
+from shipments.models import Shipment, ShipmentItem, SupplyCategory
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
@@ -30,21 +30,13 @@ def test_published_items_belong_to_published_shipments():
     assert list(ShipmentItem.objects.published()) == [visible]
 
 
-@pytest.fixture(params=["items", "shipments"])
-def totals_for(request):
-    """The category totals of published items, read from the items' or the shipments' side."""
-    published = {
-        "items": ShipmentItem.objects.published(),
-        "shipments": Shipment.objects.published(),
-    }[request.param]
-
-    def rows(slug):
-        return [row for row in published.totals_by_category() if row["category__slug"] == slug]
-
-    return rows
+def totals_for(slug):
+    """The category totals of the published shipments, for one category."""
+    rows = Shipment.objects.published().totals_by_category()
+    return [row for row in rows if row["category__slug"] == slug]
 
 
-def test_totals_count_unknown_quantities_apart(totals_for):
+def test_totals_count_unknown_quantities_apart():
     shipment = ShipmentFactory()
     ShipmentItemFactory(shipment=shipment, quantity=100)
     ShipmentItemFactory(shipment=shipment, quantity=None, quantity_note="dozens")
@@ -52,7 +44,7 @@ def test_totals_count_unknown_quantities_apart(totals_for):
     assert (row["total_quantity"], row["lines"], row["unknown_lines"]) == (100, 2, 1)
 
 
-def test_totals_keep_units_apart(totals_for):
+def test_totals_keep_units_apart():
     gloves = category("gloves")
     ShipmentItemFactory(category=gloves, quantity=10, unit="pairs")
     ShipmentItemFactory(category=gloves, quantity=3, unit="boxes")
@@ -60,20 +52,20 @@ def test_totals_keep_units_apart(totals_for):
     assert rows == {"pairs": 10, "boxes": 3}
 
 
-def test_totals_never_add_pledged_to_delivered(totals_for):
+def test_totals_never_add_pledged_to_delivered():
     ShipmentItemFactory(shipment=ShipmentFactory(status="pledged"), quantity=2_000_000)
     ShipmentItemFactory(shipment=ShipmentFactory(status="delivered"), quantity=300_000)
     rows = {row["shipment__status"]: row["total_quantity"] for row in totals_for("masks")}
     assert rows == {"pledged": 2_000_000, "delivered": 300_000}
 
 
-def test_totals_leave_out_cancelled_and_unpublished(totals_for):
+def test_totals_leave_out_cancelled_and_unpublished():
     ShipmentItemFactory(shipment=ShipmentFactory(status="cancelled"), quantity=7)
     ShipmentItemFactory(shipment=ShipmentFactory(is_published=False), quantity=9)
     assert totals_for("masks") == []
 
 
-def test_totals_count_shipments_once(totals_for):
+def test_totals_count_shipments_once():
     shipment = ShipmentFactory()
     ShipmentItemFactory.create_batch(3, shipment=shipment, quantity=1)
     [row] = totals_for("masks")
@@ -200,3 +192,30 @@ def test_shipment_totals_can_keep_only_some_categories():
     ShipmentFactory()  # no items at all
     rows = Shipment.objects.published().totals_by_category(["gloves"])
     assert [(row["category__slug"], row["total_quantity"]) for row in rows] == [("gloves", 7)]
+
+
+def test_of_shipments_can_keep_only_some_categories():
+    shipment = ShipmentFactory()
+    ShipmentItemFactory(shipment=shipment)
+    gloves = ShipmentItemFactory(shipment=shipment, category=category("gloves"))
+    selection = Shipment.objects.published()
+    items = ShipmentItem.objects.published().of_shipments(selection, categories=["gloves"])
+    assert list(items) == [gloves]
+
+
+def test_with_donor_country_lists_a_joint_donation_once():
+    joint = ShipmentFactory(donors=[DonorFactory(country="CN"), DonorFactory(country="CN")])
+    american = ShipmentFactory(donors=[DonorFactory(country="US")])
+    ShipmentFactory(donors=[DonorFactory(country="JP")])
+    assert list(Shipment.objects.with_donor_country(["CN"])) == [joint]
+    assert set(Shipment.objects.with_donor_country(["CN", "US"])) == {joint, american}
+
+
+def test_holding_categories_takes_keys_or_a_queryset_and_lists_a_shipment_once():
+    gloves = category("gloves")
+    shipment = ShipmentFactory()
+    ShipmentItemFactory.create_batch(2, shipment=shipment, category=gloves)
+    ShipmentItemFactory(shipment=ShipmentFactory())  # masks only
+    assert list(Shipment.objects.holding_categories([gloves.pk])) == [shipment]
+    by_slug = SupplyCategory.objects.filter(slug="gloves")
+    assert list(Shipment.objects.holding_categories(by_slug)) == [shipment]

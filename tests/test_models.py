@@ -69,3 +69,11 @@ def test_item_describes_a_vague_amount_in_the_sources_words():
         quantity=None, quantity_note="dozens", unit="sets", description="ventilator sets"
     )
     assert str(item) == "dozens sets of ventilator sets"
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_a_delivery_shows_its_pledge_only_once_the_pledge_is_published(published):
+    pledge = ShipmentFactory(status="pledged", is_published=published)
+    delivery = ShipmentFactory(status="delivered", pledge=pledge)
+    assert delivery.public_pledge == (pledge if published else None)
+    assert ShipmentFactory(pledge=None).public_pledge is None

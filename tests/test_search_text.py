@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from shipments import search
-from shipments.models import Shipment, ShipmentItem
+from shipments.models import Shipment, ShipmentItem, bulk_write
+from shipments.signals import refresh_derived_columns
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
@@ -99,6 +100,19 @@ def test_bulk_updates_of_shipments_and_items_follow(shipment):
     assert found("respirator") == []
 
 
+def test_items_created_in_bulk_are_found(shipment):
+    ShipmentItem.objects.bulk_create(
+        [ShipmentItemFactory.build(shipment=shipment, description="Oxygen concentrators")]
+    )
+    assert found("oxygen") == ["2020-CN-IT-001"]
+
+
+def test_a_bulk_write_leaves_the_text_to_its_loader(shipment):
+    with bulk_write():
+        Shipment.objects.filter(pk=shipment.pk).update(notes="Flown in by charter")
+    assert found("charter") == []
+
+
 def test_an_item_moved_in_bulk_leaves_its_old_shipment(shipment):
     other = ShipmentFactory(reference="OTHER-1")
     ShipmentItem.objects.filter(shipment=shipment).update(shipment=other)
@@ -115,7 +129,7 @@ def test_a_synthetic_set_is_written_with_the_text_a_refresh_would_write(db):
     call_command("generate_synthetic", shipments=30, verbosity=0)
     written = dict(Shipment.objects.values_list("pk", "search_text"))
     Shipment.objects.update(search_text="")
-    search.refresh(written)
+    refresh_derived_columns(written)
     assert dict(Shipment.objects.values_list("pk", "search_text")) == written
     assert all(written.values())
 

@@ -11,7 +11,7 @@ from django.db.models import Count, F
 
 from donors.models import Donor, Recipient
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory, Unit
-from shipments.synthetic.generator import SOURCE_FIELDS, party_counts
+from shipments.synthetic.generator import SOURCE_ROW_COLUMNS, party_counts
 from shipments.synthetic.loader import (
     BulkCreateWriter,
     CopyWriter,
@@ -287,6 +287,6 @@ def test_text_with_tabs_backslashes_and_newlines_is_written_as_given():
     source_id = writer.first_free_id(Source)
     title, excerpt = "Aid\tarrives", "C:\\reports\nline two\r"
     writer.write(
-        Source, SOURCE_FIELDS, [(source_id, shipment.pk, title, "", None, "", excerpt, "")]
+        Source, SOURCE_ROW_COLUMNS, [(source_id, shipment.pk, title, "", None, "", excerpt, "")]
     )
     assert Source.objects.values_list("title", "excerpt").get(pk=source_id) == (title, excerpt)

@@ -6,7 +6,8 @@ from donors.models import Donor, Recipient
 from shipments.demo import data
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
 
-SHIPMENT_FIELDS = [
+# The shipment fields a demo row gives as they are; one it leaves out takes its default.
+SHIPMENT_FIELDS_AS_GIVEN = [
     "status",
     "terms",
     "announced_on",
@@ -77,9 +78,12 @@ def load_demo():
         shipment_donors = [donors[slug] for slug in row["donors"]]
         recipient = recipients[row["recipient"]]
         origin, destination = Shipment.countries_from_parties(shipment_donors, recipient)
-        values = {name: row[name] for name in SHIPMENT_FIELDS if name in row}
+        values = {name: row[name] for name in SHIPMENT_FIELDS_AS_GIVEN if name in row}
         values = {
-            **{field: Shipment._meta.get_field(field).get_default() for field in SHIPMENT_FIELDS},
+            **{
+                field: Shipment._meta.get_field(field).get_default()
+                for field in SHIPMENT_FIELDS_AS_GIVEN
+            },
             **values,
             "recipient": recipient,
             "origin_country": origin,

@@ -240,10 +240,8 @@ class ItemsExport(Export):
         items = (
             ShipmentItem.objects.using(self.alias)
             .published()
-            .filter(shipment__in=self.shipments.order_by())
+            .of_shipments(self.shipments, categories=self.filterset.category_slugs())
         )
-        if self.filterset.category_slugs():
-            items = items.filter(category__slug__in=self.filterset.category_slugs())
         order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")
         return (
             items.select_related("shipment__recipient", "shipment__pledge", "category")

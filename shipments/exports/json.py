@@ -28,7 +28,7 @@ def party_json(party):
 
 def shipment_json(shipment, base_url):
     """Everything public about one shipment; the page it came from lists the same."""
-    pledge = shipment.pledge if shipment.pledge_id and shipment.pledge.is_published else None
+    pledge = shipment.public_pledge
     return {
         "reference": shipment.reference,
         "url": f"{base_url}{shipment.reference}/",

@@ -14,7 +14,6 @@ from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_file
 from shipments.exports.json import shipment_json, totals_json
 from shipments.exports.ratelimit import limit_exports
 from shipments.filters import PAGE_PARAM, ShipmentFilter
-from shipments.models import ShipmentItem
 
 JSON_PAGE_SIZE = 100
 
@@ -120,9 +119,6 @@ def shipments_json(request):
             },
             status=404,
         )
-    items = ShipmentItem.objects.published().filter(shipment__in=filterset.qs.order_by())
-    if filterset.category_slugs():
-        items = items.filter(category__slug__in=filterset.category_slugs())
 
     def page_url(number):
         query = request.GET.copy()
@@ -137,7 +133,7 @@ def shipments_json(request):
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "totals": totals_json(items.totals_by_category()),
+            "totals": totals_json(filterset.qs.totals_by_category(filterset.category_slugs())),
             "results": [shipment_json(shipment, base_url) for shipment in page],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -22,8 +22,9 @@ from import_export import fields, resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
-from shipments import columns, search
+from shipments import columns
 from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit, bulk_write
+from shipments.signals import refresh_derived_columns
 
 # The header of the public /items.csv, in its order: an export imports again.
 # The import reads exactly the columns the public /items.csv writes.
@@ -481,7 +482,7 @@ class ShipmentItemResource(resources.ModelResource):
             for donor in shipment.import_donors
         )
         # Their search text and donor columns, now that their donors are linked.
-        search.refresh(shipment.pk for shipment in shipments)
+        refresh_derived_columns(shipment.pk for shipment in shipments)
         # The history of the donors list, as simple-history records it on
         # each change: one row per link, pointing at the shipment's record.
         donors_history = apps.get_model("shipments", "HistoricalShipment_donors")

@@ -22,7 +22,7 @@ from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
 
 # The columns of each generated row, by attribute name, in row order.
-SHIPMENT_FIELDS = (
+SHIPMENT_ROW_COLUMNS = (
     "id",
     "reference",
     "recipient_id",
@@ -53,8 +53,8 @@ SHIPMENT_FIELDS = (
     "donor_countries",
     "donor_kinds",
 )
-DONOR_LINK_FIELDS = ("id", "shipment_id", "donor_id")
-ITEM_FIELDS = (
+DONOR_LINK_ROW_COLUMNS = ("id", "shipment_id", "donor_id")
+ITEM_ROW_COLUMNS = (
     "id",
     "shipment_id",
     "category_id",
@@ -66,7 +66,7 @@ ITEM_FIELDS = (
     "value_usd",
     "position",
 )
-SOURCE_FIELDS = (
+SOURCE_ROW_COLUMNS = (
     "id",
     "shipment_id",
     "title",
@@ -121,7 +121,7 @@ class Picker:
 
 @dataclass
 class Batch:
-    """Rows for a run of consecutive shipments, each a tuple in its *_FIELDS order."""
+    """Rows for a run of consecutive shipments, each a tuple in its *_ROW_COLUMNS order."""
 
     shipments: list = field(default_factory=list)
     donor_links: list = field(default_factory=list)

@@ -17,10 +17,10 @@ from donors.models import Donor, Recipient
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory, bulk_write
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic.generator import (
-    DONOR_LINK_FIELDS,
-    ITEM_FIELDS,
-    SHIPMENT_FIELDS,
-    SOURCE_FIELDS,
+    DONOR_LINK_ROW_COLUMNS,
+    ITEM_ROW_COLUMNS,
+    SHIPMENT_ROW_COLUMNS,
+    SOURCE_ROW_COLUMNS,
     NextIds,
     SyntheticDataSet,
 )
@@ -140,10 +140,10 @@ def load_synthetic_data(
     )
     for batch in batches:
         for model, fields, rows, name in [
-            (Shipment, SHIPMENT_FIELDS, batch.shipments, "shipments"),
-            (DonorLink, DONOR_LINK_FIELDS, batch.donor_links, "donor links"),
-            (ShipmentItem, ITEM_FIELDS, batch.items, "items"),
-            (Source, SOURCE_FIELDS, batch.sources, "sources"),
+            (Shipment, SHIPMENT_ROW_COLUMNS, batch.shipments, "shipments"),
+            (DonorLink, DONOR_LINK_ROW_COLUMNS, batch.donor_links, "donor links"),
+            (ShipmentItem, ITEM_ROW_COLUMNS, batch.items, "items"),
+            (Source, SOURCE_ROW_COLUMNS, batch.sources, "sources"),
         ]:
             writer.write(model, fields, rows)
             counts[name] += len(rows)
