@@ -6,6 +6,7 @@ import io
 import pytest
 import tablib
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
@@ -13,6 +14,7 @@ from donors.models import Donor, Recipient
 from shipments.columns import FORMULA_TRIGGERS
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES
+from shipments.imports.run import ImportRun
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL
 from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory
@@ -307,6 +309,45 @@ def test_a_wrong_header_is_reported_and_nothing_saved():
     [error] = result.base_errors
     assert "missing column(s): shipment_reference" in str(error.error)
     assert "unknown column(s): reference" in str(error.error)
+
+
+def test_one_resource_previews_one_file_then_imports_another():
+    resource = ShipmentItemResource()
+    first = CSV(encoding="utf-8-sig").create_dataset(
+        csv_bytes([row(), row(description="Gloves", unit="pairs")]).decode()
+    )
+    preview = resource.import_data(first, dry_run=True)
+    assert preview.totals["new"] == 2
+    other = row(shipment_reference="2020-CN-IT-002", quantity="5")
+    second = CSV(encoding="utf-8-sig").create_dataset(csv_bytes([other]).decode())
+    result = resource.import_data(second)
+    assert (result.totals["new"], result.created["shipments"]) == (1, 1)
+    [item] = ShipmentItem.objects.all()
+    assert (item.shipment.reference, item.position, item.quantity) == ("2020-CN-IT-002", 0, 5)
+
+
+def test_two_imports_read_side_by_side_keep_apart():
+    """Rows of two files read in turn, as two requests may: each run holds its own file."""
+    files = [
+        [row(), row(description="Gloves", unit="pairs")],
+        [
+            row(shipment_reference="2020-CN-IT-002"),
+            row(shipment_reference="2020-CN-IT-002", unit=""),
+        ],
+    ]
+    runs = [ImportRun(), ImportRun()]
+    for run, rows in zip(runs, files, strict=True):
+        run.open(tablib.Dataset(*[list(line.values()) for line in rows], headers=COLUMN_NAMES))
+    assert runs[0].read(1, files[0][0]).import_type == "new"
+    assert runs[1].read(1, files[1][0]).import_type == "new"
+    assert runs[0].read(2, files[0][1]).import_type == "new"
+    with pytest.raises(ValidationError) as error:
+        runs[1].read(2, files[1][1])
+    assert error.value.message_dict == {"unit": ["Give the unit."]}
+    runs[0].save()
+    shipment = Shipment.objects.get()
+    assert shipment.reference == "2020-CN-IT-001"
+    assert [item.description for item in shipment.items.all()] == ["Surgical masks", "Gloves"]
 
 
 # The admin pages --------------------------------------------------------------
