@@ -34,7 +34,8 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from import_export.formats.base_formats import CSV  # noqa: E402
 
-from shipments.imports.resource import ITEM_COLUMNS, ShipmentItemResource  # noqa: E402
+from shipments.imports.resource import ShipmentItemResource  # noqa: E402
+from shipments.imports.rows import COLUMN_NAMES  # noqa: E402
 
 DONOR_COUNTRIES = ["CN", "DE", "FR", "JP", "KR", "US", "AE", "TR", "EU"]
 RECIPIENT_COUNTRIES = ["IT", "ES", "BE", "RS", "IR", "PK", "ZA", "BR", "PE", "GB"]
@@ -68,7 +69,7 @@ def generate(path, lines, seed=2020):
         for n in range(100)
     ]
     with open(path, "w", newline="", encoding="utf-8-sig") as out:
-        writer = csv.DictWriter(out, fieldnames=ITEM_COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
         writer.writeheader()
         for number in range((lines + LINES_PER_SHIPMENT - 1) // LINES_PER_SHIPMENT):
             givers = rng.sample(donors, rng.choice([1, 1, 1, 2, 3]))

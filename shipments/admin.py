@@ -15,7 +15,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
-from shipments.imports.resource import INFORMATIONAL_COLUMNS, ITEM_COLUMNS, ShipmentItemResource
+from shipments.imports.resource import ShipmentItemResource
+from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
 
 PUBLISH_PERMISSION = "shipments.publish_shipment"
@@ -272,7 +273,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         if extension not in TEMPLATE_FORMATS:
             raise Http404("The template comes as .csv or .xlsx.")
         content_type, file_format = TEMPLATE_FORMATS[extension]
-        content = file_format().export_data(tablib.Dataset(headers=ITEM_COLUMNS))
+        content = file_format().export_data(tablib.Dataset(headers=COLUMN_NAMES))
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="aidtracker-import-template.{extension}"'

@@ -6,12 +6,15 @@ import io
 import pytest
 import tablib
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
 from donors.models import Donor, Recipient
 from shipments.columns import FORMULA_TRIGGERS
-from shipments.imports.resource import ITEM_COLUMNS, ShipmentItemResource
+from shipments.imports.resource import ShipmentItemResource
+from shipments.imports.rows import COLUMN_NAMES
+from shipments.imports.run import ImportRun
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL
 from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory
@@ -25,7 +28,7 @@ CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
 def row(**values):
     """One line of the file: a box of masks from a Chinese foundation to Italy."""
-    line = dict.fromkeys(ITEM_COLUMNS, "")
+    line = dict.fromkeys(COLUMN_NAMES, "")
     line.update(
         shipment_reference="2020-CN-IT-001",
         status="delivered",
@@ -47,7 +50,7 @@ def row(**values):
     return line
 
 
-def csv_bytes(rows, columns=ITEM_COLUMNS, bom=False):
+def csv_bytes(rows, columns=COLUMN_NAMES, bom=False):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
@@ -294,7 +297,7 @@ def test_nul_characters_are_dropped():
 
 
 def test_informational_columns_may_be_left_out():
-    columns = [name for name in ITEM_COLUMNS if name not in {"url", "category_name"}]
+    columns = [name for name in COLUMN_NAMES if name not in {"url", "category_name"}]
     line = {name: value for name, value in row().items() if name in columns}
     result = import_file(csv_bytes([line], columns=columns))
     assert result.totals["new"] == 1
@@ -306,6 +309,45 @@ def test_a_wrong_header_is_reported_and_nothing_saved():
     [error] = result.base_errors
     assert "missing column(s): shipment_reference" in str(error.error)
     assert "unknown column(s): reference" in str(error.error)
+
+
+def test_one_resource_previews_one_file_then_imports_another():
+    resource = ShipmentItemResource()
+    first = CSV(encoding="utf-8-sig").create_dataset(
+        csv_bytes([row(), row(description="Gloves", unit="pairs")]).decode()
+    )
+    preview = resource.import_data(first, dry_run=True)
+    assert preview.totals["new"] == 2
+    other = row(shipment_reference="2020-CN-IT-002", quantity="5")
+    second = CSV(encoding="utf-8-sig").create_dataset(csv_bytes([other]).decode())
+    result = resource.import_data(second)
+    assert (result.totals["new"], result.created["shipments"]) == (1, 1)
+    [item] = ShipmentItem.objects.all()
+    assert (item.shipment.reference, item.position, item.quantity) == ("2020-CN-IT-002", 0, 5)
+
+
+def test_two_imports_read_side_by_side_keep_apart():
+    """Rows of two files read in turn, as two requests may: each run holds its own file."""
+    files = [
+        [row(), row(description="Gloves", unit="pairs")],
+        [
+            row(shipment_reference="2020-CN-IT-002"),
+            row(shipment_reference="2020-CN-IT-002", unit=""),
+        ],
+    ]
+    runs = [ImportRun(), ImportRun()]
+    for run, rows in zip(runs, files, strict=True):
+        run.open(tablib.Dataset(*[list(line.values()) for line in rows], headers=COLUMN_NAMES))
+    assert runs[0].read(1, files[0][0]).import_type == "new"
+    assert runs[1].read(1, files[1][0]).import_type == "new"
+    assert runs[0].read(2, files[0][1]).import_type == "new"
+    with pytest.raises(ValidationError) as error:
+        runs[1].read(2, files[1][1])
+    assert error.value.message_dict == {"unit": ["Give the unit."]}
+    runs[0].save()
+    shipment = Shipment.objects.get()
+    assert shipment.reference == "2020-CN-IT-001"
+    assert [item.description for item in shipment.items.all()] == ["Surgical masks", "Gloves"]
 
 
 # The admin pages --------------------------------------------------------------
@@ -371,9 +413,9 @@ def test_an_unreadable_file_is_a_form_error(data_entry_client):
 
 
 def test_xlsx_file_imports(data_entry_client):
-    dataset = tablib.Dataset(headers=ITEM_COLUMNS)
+    dataset = tablib.Dataset(headers=COLUMN_NAMES)
     values = row(quantity=1000)
-    dataset.append([values[name] for name in ITEM_COLUMNS])
+    dataset.append([values[name] for name in COLUMN_NAMES])
     preview = upload(data_entry_client, dataset.export("xlsx"), "shipments.xlsx", XLSX_FORMAT)
     assert preview.context["confirm_form"] is not None, preview.context["result"].invalid_rows
     confirm(data_entry_client, preview)
@@ -390,13 +432,13 @@ def test_csv_template_is_the_header_row(data_entry_client):
     response = data_entry_client.get(f"{IMPORT_URL}template.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.decode().splitlines() == [",".join(ITEM_COLUMNS)]
+    assert response.content.decode().splitlines() == [",".join(COLUMN_NAMES)]
 
 
 def test_xlsx_template_is_the_header_row(data_entry_client):
     response = data_entry_client.get(f"{IMPORT_URL}template.xlsx")
     dataset = tablib.Dataset().load(response.content, format="xlsx")
-    assert (dataset.headers, len(dataset)) == (ITEM_COLUMNS, 0)
+    assert (dataset.headers, len(dataset)) == (COLUMN_NAMES, 0)
 
 
 def test_unknown_template_format_is_not_found(data_entry_client):

@@ -1,0 +1,438 @@
+"""One import of one file: what its rows mean for the stored data, and the writes.
+
+`ImportRun` holds everything one import learns as it goes, keyed by shipment
+reference and by supply line, and nothing outlives it: a resource may run
+any number of imports, one after the other or side by side, each with its
+own run. Parties are matched by slug or exact name, or created; a shipment
+is matched by its reference and an item, within its shipment, by
+(category, description, unit), so importing the same file twice changes
+nothing. Imported shipments are never published by the import, nor
+unpublished by a re-import: publishing stays an editor's act.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Max, Q
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from donors.models import Donor, Recipient
+from shipments.imports.rows import (
+    COLUMN_NAMES,
+    REQUIRED_COLUMNS,
+    SHIPMENT_COLUMNS,
+    SupplyLineForm,
+    cell_text,
+    split_list,
+)
+from shipments.models import Shipment, ShipmentItem, SupplyCategory, bulk_write
+from shipments.signals import refresh_derived_columns
+
+# Model fields whose name differs from the column that fills them.
+COLUMN_OF_FIELD = {"reference": "shipment_reference", "is_estimate": "quantity_is_estimate"}
+# What a re-import may change on a supply line it matched.
+UPDATABLE_ITEM_FIELDS = ["quantity", "quantity_note", "is_estimate", "value_usd"]
+# Keeps each IN (...) list well under every database's parameter limit.
+CHUNK = 500
+# Supply lines and their history rows are written in batches of this size.
+BATCH_SIZE = 500
+
+
+def in_chunks(values):
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read as shipments, e.g. a wrong header row."""
+
+
+class RowErrors(dict):
+    """Errors of one row, by column; raised together so staff see them all at once."""
+
+    @classmethod
+    def of(cls, form):
+        return cls((column, list(messages)) for column, messages in form.errors.items())
+
+    def raise_if_any(self):
+        if self:
+            raise ValidationError(dict(self))
+
+    def add(self, column, message):
+        self.setdefault(column, []).append(message)
+
+    def add_model_errors(self, error, prefix=""):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add(COLUMN_OF_FIELD.get(name, name), prefix + message)
+
+
+class PartyMatcher:
+    """Finds parties by slug or exact name, creating the unknown ones."""
+
+    def __init__(self, model, wanted):
+        self.model = model
+        self.by_slug = {}
+        self.by_name = {}
+        for chunk in in_chunks(wanted):
+            for party in model.objects.filter(Q(slug__in=chunk) | Q(name__in=chunk)):
+                self._remember(party)
+
+    def _remember(self, party):
+        self.by_slug[party.slug] = party
+        self.by_name.setdefault(party.name, []).append(party)
+
+    def find(self, text):
+        """The party named `text`; raises ValueError when the name is ambiguous."""
+        if text in self.by_slug:
+            return self.by_slug[text]
+        named = self.by_name.get(text, [])
+        if len(named) > 1:
+            slugs = ", ".join(party.slug for party in named)
+            raise ValueError(f"Several parties are named '{text}'; give the slug ({slugs}).")
+        return named[0] if named else None
+
+    def create(self, name, **values):
+        party = self.model(name=name, slug=self._free_slug(name), **values)
+        # The country was checked on reading and the slug was found free.
+        party.full_clean(exclude=["country"], validate_unique=False)
+        party.save()
+        self._remember(party)
+        return party
+
+    def _free_slug(self, name):
+        base = slugify(name)[:180].strip("-") or self.model._meta.model_name
+        slug, number = base, 1
+        while slug in self.by_slug or self.model.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+
+@dataclass
+class ShipmentInFile:
+    """One shipment of the file: where it first appears, its cells there, what it became."""
+
+    first_row: int
+    cells: tuple
+    shipment: Shipment | None = None
+    changed: bool = False
+    item_rows: dict = field(default_factory=dict)
+    next_position: int = 0
+
+
+@dataclass
+class ReadLine:
+    """What one valid row does: its supply line, as it was (for an update) and will be."""
+
+    item: ShipmentItem
+    original: ShipmentItem | None
+    import_type: str
+
+
+class ImportRun:
+    """One import of one file, read row by row (`read`), then written (`save`)."""
+
+    def __init__(self, user=None):
+        self.user = user if getattr(user, "pk", None) else None
+        self.created = {"shipments": 0, "donors": 0, "recipients": 0}
+        self.in_file = {}
+        self.new_shipments = []
+        self.new_items = []
+        self.changed_items = []
+
+    def open(self, dataset):
+        """Check the header row of `dataset` and load what its rows may refer to."""
+        headers = [cell_text(name) for name in dataset.headers or []]
+        missing = [name for name in REQUIRED_COLUMNS if name not in headers]
+        unknown = [name for name in headers if name not in COLUMN_NAMES]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append("missing column(s): " + ", ".join(missing))
+            if unknown:
+                problems.append("unknown column(s): " + ", ".join(unknown))
+            raise FileError(
+                "The file's header row does not match the template ("
+                + "; ".join(problems)
+                + "). Download the template from this page."
+            )
+        dataset.headers = headers
+        self._preload(dataset)
+
+    def _preload(self, dataset):
+        """Fetch every party, shipment and item the file may refer to, in a few queries."""
+        references = {cell_text(value) for value in dataset["shipment_reference"]} - {""}
+        donor_names = {name for value in dataset["donors"] for name in split_list(cell_text(value))}
+        recipient_names = {cell_text(value) for value in dataset["recipient"]} - {""}
+        self.donors = PartyMatcher(Donor, donor_names)
+        self.recipients = PartyMatcher(Recipient, recipient_names)
+        self.categories = {category.slug: category for category in SupplyCategory.objects.all()}
+        categories_by_id = {category.pk: category for category in self.categories.values()}
+        self.shipments = {}
+        self.items = {}
+        self.last_positions = {}
+        for chunk in in_chunks(references):
+            shipments = Shipment.objects.filter(reference__in=chunk).prefetch_related("donors")
+            self.shipments.update((shipment.reference, shipment) for shipment in shipments)
+            by_id = {shipment.pk: shipment for shipment in shipments}
+            items = ShipmentItem.objects.filter(shipment__in=list(by_id))
+            for item in items:
+                item.shipment = by_id[item.shipment_id]
+                item.category = categories_by_id[item.category_id]
+                self.items[item_key(item.shipment.reference, item)] = item
+            positions = (
+                ShipmentItem.objects.filter(shipment__in=list(by_id))
+                .values_list("shipment_id")
+                .annotate(last=Max("position"))
+                .order_by()
+            )
+            self.last_positions.update(positions)
+
+    # Reading -------------------------------------------------------------
+
+    def read(self, number, cells):
+        """What row `number` (1 below the header) does; raises ValidationError if it is wrong."""
+        reference = cell_text(cells.get("shipment_reference"))
+        in_file = self.in_file.get(reference)
+        form = SupplyLineForm(cells, categories=self.categories, shipment=in_file is None)
+        errors = RowErrors.of(form)
+        if not reference:
+            errors.raise_if_any()
+        if in_file is None:
+            in_file = self._first_row_of(reference, number, form, errors)
+        else:
+            self._check_agreement(reference, in_file, form, errors)
+        errors.raise_if_any()
+        return self._supply_line(number, in_file, form.item_values())
+
+    def _first_row_of(self, reference, number, form, errors):
+        cells = tuple(form.data.get(name, "") for name in SHIPMENT_COLUMNS)
+        in_file = self.in_file[reference] = ShipmentInFile(first_row=number, cells=cells)
+        said = form.shipment_columns()
+        if said is not None:
+            in_file.shipment, in_file.changed = self._sync_shipment(said, errors)
+        shipment = in_file.shipment
+        if shipment is not None and shipment.pk is not None:
+            in_file.next_position = self.last_positions.get(shipment.pk, -1) + 1
+        return in_file
+
+    def _check_agreement(self, reference, in_file, form, errors):
+        if in_file.shipment is None:
+            errors.add(
+                NON_FIELD_ERRORS,
+                f"Shipment {reference} could not be imported: see row {in_file.first_row}.",
+            )
+        for name, first in zip(SHIPMENT_COLUMNS, in_file.cells, strict=True):
+            mine = form.data.get(name, "")
+            if mine != first:
+                errors.add(
+                    name,
+                    f"'{mine}' differs from row {in_file.first_row} ('{first}'), where "
+                    f"shipment {reference} first appears; a shipment's columns must agree.",
+                )
+
+    def _supply_line(self, number, in_file, values):
+        shipment = in_file.shipment
+        key = item_key(shipment.reference, values)
+        earlier = in_file.item_rows.get(key)
+        if earlier is not None:
+            raise ValidationError(
+                f"Row {earlier} already gives this shipment's {values['description']!r} "
+                f"({values['category'].slug}, {values['unit']}); give each supply line once."
+            )
+        in_file.item_rows[key] = number
+        item = self.items.get(key)
+        if item is None:
+            item = ShipmentItem(shipment=shipment, position=in_file.next_position, **values)
+            in_file.next_position += 1
+            self.new_items.append(item)
+            return ReadLine(item, None, "new")
+        original = copy.copy(item)
+        for name in UPDATABLE_ITEM_FIELDS:
+            setattr(item, name, values[name])
+        item_changed = any(
+            getattr(item, name) != getattr(original, name) for name in UPDATABLE_ITEM_FIELDS
+        )
+        if item_changed:
+            self.changed_items.append(item)
+        # The first row of a changed shipment reports the change, even if its
+        # own item stays as it was.
+        shipment_changed = in_file.changed and in_file.first_row == number
+        return ReadLine(item, original, "update" if item_changed or shipment_changed else "skip")
+
+    def _sync_shipment(self, said, errors):
+        """Create or update the shipment a row describes; (shipment or None, changed)."""
+        donors = [
+            self._party(self.donors, donor, "donors", "donor_countries", Donor.Kind, errors)
+            for donor in said.donors
+        ]
+        recipient = self._party(
+            self.recipients,
+            said.recipient,
+            "recipient",
+            "recipient_country",
+            Recipient.Kind,
+            errors,
+        )
+        if errors:
+            return None, False
+        shipment = self.shipments.get(said.reference)
+        new = shipment is None
+        if new:
+            shipment = Shipment(
+                reference=said.reference, created_by_id=getattr(self.user, "pk", None)
+            )
+        values = dict(said.fields)
+        # A blank status or terms keeps the current value (a new shipment's default).
+        for name in ["status", "terms"]:
+            values[name] = values[name] or getattr(shipment, name)
+        origin, destination = Shipment.countries_from_parties(donors, recipient)
+        values["origin_country"] = values["origin_country"] or origin
+        values["destination_country"] = values["destination_country"] or destination
+        if not values["origin_country"]:
+            errors.add("origin_country", "The donors are from several countries: give the origin.")
+            return None, False
+        values["recipient_id"] = recipient.pk
+        changed = new or any(getattr(shipment, name) != value for name, value in values.items())
+        if changed:
+            for name, value in values.items():
+                setattr(shipment, name, value)
+            shipment.updated_by_id = getattr(self.user, "pk", None)
+            shipment._history_user = self.user
+            try:
+                # The row's own columns were judged by the model as the row
+                # was read; this judges the shipment as it will be saved, with
+                # its parties' countries and the values already stored. The
+                # recipient was just found or created, and the reference is
+                # free or this shipment's; clean() holds every rule the check
+                # constraints enforce.
+                shipment.full_clean(
+                    exclude=[
+                        "recipient",
+                        "origin_country",
+                        "destination_country",
+                        # The importing user, who exists: a query each spared.
+                        "created_by",
+                        "updated_by",
+                    ],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as error:
+                errors.add_model_errors(error)
+                return None, False
+        if new:
+            # Written in bulk with the supply lines (see save).
+            shipment.import_donors = donors
+            self.new_shipments.append(shipment)
+            self.shipments[said.reference] = shipment
+            self.created["shipments"] += 1
+            return shipment, True
+        if changed:
+            shipment.save()
+        if {donor.pk for donor in shipment.donors.all()} != {donor.pk for donor in donors}:
+            shipment.donors.set(donors)
+            changed = True
+        return shipment, changed
+
+    def _party(self, matcher, said, column, country_column, kinds, errors):
+        try:
+            party = matcher.find(said.name)
+        except ValueError as error:
+            errors.add(column, str(error))
+            return None
+        if party is not None:
+            return party
+        if not said.country:
+            errors.add(
+                country_column,
+                f"'{said.name}' is new: give its country so it can be created.",
+            )
+            return None
+        if errors:
+            return None
+        try:
+            party = matcher.create(said.name, country=said.country, kind=said.kind or kinds.OTHER)
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                for message in messages:
+                    errors.add(column, f"Cannot create '{said.name}': {message}")
+            return None
+        self.created[str(matcher.model._meta.verbose_name_plural)] += 1
+        return party
+
+    # Writing -------------------------------------------------------------
+
+    def save(self):
+        """Write the new shipments and the new and changed supply lines, with their history."""
+        # The derived columns are written once, below, when all they are made
+        # of is in place, rather than by each bulk write.
+        with bulk_write():
+            self._save_new_shipments()
+            if self.new_items:
+                bulk_create_with_history(
+                    self.new_items, ShipmentItem, batch_size=BATCH_SIZE, default_user=self.user
+                )
+            if self.changed_items:
+                # None of these fields is in a shipment's derived columns.
+                bulk_update_with_history(
+                    self.changed_items,
+                    ShipmentItem,
+                    UPDATABLE_ITEM_FIELDS,
+                    batch_size=BATCH_SIZE,
+                    default_user=self.user,
+                )
+            # Bulk writes send no signals: new or changed lines are a new
+            # version of their shipment.
+            Shipment.new_versions(
+                {item.shipment_id for item in [*self.new_items, *self.changed_items]}
+            )
+        # The search text and donor columns of the new shipments, now that
+        # their donors are linked, and of those given new lines.
+        refresh_derived_columns(
+            {shipment.pk for shipment in self.new_shipments}
+            | {item.shipment_id for item in self.new_items}
+        )
+
+    def _save_new_shipments(self):
+        """Write the new shipments, their donors and their history, a few queries in all.
+
+        Saving them one by one, each with a history row for the shipment and
+        another for its donors, took most of a large import's time.
+        """
+        shipments = self.new_shipments
+        if not shipments:
+            return
+        Shipment.objects.bulk_create(shipments)
+        records = Shipment.history.bulk_history_create(shipments, default_user=self.user)
+        record_of = {record.id: record for record in records}
+        through = Shipment.donors.through
+        links = through.objects.bulk_create(
+            through(shipment_id=shipment.pk, donor_id=donor.pk)
+            for shipment in shipments
+            for donor in shipment.import_donors
+        )
+        # The history of the donors list, as simple-history records it on
+        # each change: one row per link, pointing at the shipment's record.
+        donors_history = apps.get_model("shipments", "HistoricalShipment_donors")
+        donors_history.objects.bulk_create(
+            donors_history(
+                history=record_of[link.shipment_id],
+                id=link.pk,
+                shipment_id=link.shipment_id,
+                donor_id=link.donor_id,
+            )
+            for link in links
+        )
+
+
+def item_key(reference, item):
+    """How a supply line is matched within its shipment: an object or a dict of fields."""
+    if isinstance(item, dict):
+        return (reference, item["category"].pk, item["description"], item["unit"])
+    return (reference, item.category_id, item.description, item.unit)
