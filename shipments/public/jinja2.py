@@ -7,7 +7,6 @@ CSP nonce reads `request.csp_nonce`.
 """
 
 import functools
-import html
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -22,7 +21,7 @@ from markupsafe import Markup
 
 
 def environment(**options):
-    env = Environment(finalize=escape, **options)
+    env = Environment(**options)
     env.globals.update(
         url=url,
         static=static,
@@ -42,14 +41,6 @@ def environment(**options):
         widget_attrs=widget_attrs,
     )
     return env
-
-
-def escape(value):
-    """Every value a template prints, escaped as Django's templates escape it (`&#x27;` for
-    an apostrophe, where Jinja2 alone would write `&#39;`), so pages read the same."""
-    if hasattr(value, "__html__"):
-        return value
-    return Markup(html.escape(str(value)))
 
 
 def url(name, *args):
