@@ -19,7 +19,7 @@ from shipments.filters import ShipmentFilter
 from shipments.models import DataVersion, Shipment
 from shipments.signals import refresh_derived_columns
 from tests.factories import DonorFactory, ShipmentFactory
-from tests.test_import import csv_bytes, import_file, row
+from tests.imports.test_import import csv_bytes, import_file, row
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tests.factories import (
     ShipmentFactory,
     ShipmentItemFactory,
 )
-from tests.test_import import csv_bytes, import_file, row
+from tests.imports.test_import import csv_bytes, import_file, row
 
 pytestmark = pytest.mark.django_db
 

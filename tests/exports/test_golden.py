@@ -1,10 +1,10 @@
 """The demo data's downloads, byte for byte as journalists have them.
 
-The files in tests/golden/ were written from the demo data before the code
+The files in tests/exports/golden/ were written from the demo data before the code
 was reorganised into audiences; any change to a cell, a column, the order of
 rows or the JSON's layout fails here. After a deliberate change to the public
 contract, write them again with `AIDTRACKER_WRITE_GOLDEN=1 pytest
-tests/test_golden_exports.py` and say why in the commit.
+tests/exports/test_golden.py` and say why in the commit.
 """
 
 import os

@@ -18,8 +18,8 @@ from tests.factories import (
     ShipmentFactory,
     ShipmentItemFactory,
 )
+from tests.imports.test_import import csv_bytes, import_file, row
 from tests.pages import listed_references
-from tests.test_import import csv_bytes, import_file, row
 
 pytestmark = pytest.mark.django_db
 

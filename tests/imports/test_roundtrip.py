@@ -6,7 +6,7 @@ transaction=True: on PostgreSQL the export reads through its own connection.
 import pytest
 
 from shipments.models import Shipment, ShipmentItem
-from tests.test_import import history_counts, import_file, invalid_rows
+from tests.imports.test_import import history_counts, import_file, invalid_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from donors.models import Donor
 from shipments.imports.rows import Party, SupplyLineForm
 from shipments.models import ShipmentItem, SupplyCategory, Unit, reference_validator
-from tests.test_import import row
+from tests.imports.test_import import row
 
 pytestmark = pytest.mark.django_db
 
