@@ -43,7 +43,7 @@ def export_sql(base_url):
     assert filterset.is_valid()
     export = ItemsExport(filterset, base_url=f"{base_url}/shipments/")
     sql, params = export.copy_sql()
-    text = export.copy.mogrify(sql, params, named=export.base_url)
+    text = export.copy_stream.mogrify(sql, params, named=export.base_url)
     rows = export.count()
     export.close()
     return text, rows
