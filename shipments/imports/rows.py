@@ -25,7 +25,7 @@ INFORMATIONAL_COLUMNS = {"url", "category_name", "recipient_country_name"}
 REQUIRED_COLUMNS = [name for name in COLUMN_NAMES if name not in INFORMATIONAL_COLUMNS]
 # Columns that describe the shipment, repeated on each of its rows; its
 # rows must agree on them.
-SHIPMENT_COLUMNS = [
+REPEATED_SHIPMENT_COLUMNS = [
     "status",
     "donors",
     "donor_countries",
@@ -294,7 +294,7 @@ class SupplyLineForm(forms.Form):
         self.categories = categories
         self.reads_shipment = shipment
         if not shipment:
-            for name in SHIPMENT_COLUMNS:
+            for name in REPEATED_SHIPMENT_COLUMNS:
                 del self.fields[name]
 
     def clean_category(self):
@@ -374,7 +374,8 @@ class SupplyLineForm(forms.Form):
 
     def shipment_columns(self):
         """What the row says of its shipment, or None if any of those columns is wrong."""
-        if any(column in self.errors for column in ["shipment_reference", *SHIPMENT_COLUMNS]):
+        columns_read = ["shipment_reference", *REPEATED_SHIPMENT_COLUMNS]
+        if any(column in self.errors for column in columns_read):
             return None
         data = self.cleaned_data
         countries, kinds = data["donor_countries"], data["donor_kinds"]

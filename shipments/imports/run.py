@@ -22,8 +22,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from donors.models import Donor, Recipient
 from shipments.imports.rows import (
     COLUMN_NAMES,
+    REPEATED_SHIPMENT_COLUMNS,
     REQUIRED_COLUMNS,
-    SHIPMENT_COLUMNS,
     SupplyLineForm,
     cell_text,
     split_list,
@@ -211,7 +211,7 @@ class ImportRun:
         return self._supply_line(number, in_file, form.item_values())
 
     def _first_row_of(self, reference, number, form, errors):
-        cells = tuple(form.data.get(name, "") for name in SHIPMENT_COLUMNS)
+        cells = tuple(form.data.get(name, "") for name in REPEATED_SHIPMENT_COLUMNS)
         in_file = self.in_file[reference] = ShipmentInFile(first_row=number, cells=cells)
         said = form.shipment_columns()
         if said is not None:
@@ -227,7 +227,7 @@ class ImportRun:
                 NON_FIELD_ERRORS,
                 f"Shipment {reference} could not be imported: see row {in_file.first_row}.",
             )
-        for name, first in zip(SHIPMENT_COLUMNS, in_file.cells, strict=True):
+        for name, first in zip(REPEATED_SHIPMENT_COLUMNS, in_file.cells, strict=True):
             mine = form.data.get(name, "")
             if mine != first:
                 errors.add(
