@@ -1,5 +1,6 @@
 """Shipments of medical supplies, their itemised contents and their sources."""
 
+import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -74,16 +75,27 @@ def bulk_writing():
     return _bulk_writing.get()
 
 
+def new_data_token():
+    """A data version no database has had before, nor will have again."""
+    return secrets.token_hex(16)
+
+
 class DataVersion(models.Model):
-    """A counter raised by every change to what the public pages show.
+    """A token replaced by every change to what the public pages show.
 
     Cached public figures are keyed by it (see `shipments.public.cache`), so a
     change shows on the next request on every app server. It lives in the
     database rather than in the cache so that app servers with a cache each
     of their own agree on it, and so that a rolled-back change rolls it back.
+
+    It is random rather than a counter: a database restored from a backup
+    comes back to a version it had before, and counting on from there would
+    give again numbers that earlier keyed other data (pages of since
+    unpublished shipments), as would two databases sharing one cache. A
+    token is never drawn twice.
     """
 
-    number = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default=new_data_token, editable=False)
 
     ROW = 1
 
@@ -91,20 +103,22 @@ class DataVersion(models.Model):
         verbose_name = "data version"
 
     def __str__(self):
-        return f"data version {self.number}"
+        return f"data version {self.token}"
 
     @classmethod
     def current(cls):
-        """The current number; 0 before the first change."""
-        return cls.objects.filter(pk=cls.ROW).values_list("number", flat=True).first() or 0
+        """The current token ("" in a database emptied since it was migrated)."""
+        return cls.objects.filter(pk=cls.ROW).values_list("token", flat=True).first() or ""
 
     @classmethod
     def bump(cls):
-        """Raise the number, within the caller's transaction (once at the end of a bulk write)."""
+        """Replace the token, within the caller's transaction (once at the end of a bulk
+        write)."""
         if bulk_writing():
             return
-        if not cls.objects.filter(pk=cls.ROW).update(number=F("number") + 1):
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"number": 1})
+        token = new_data_token()
+        if not cls.objects.filter(pk=cls.ROW).update(token=token):
+            cls.objects.update_or_create(pk=cls.ROW, defaults={"token": token})
 
 
 # Sent by the bulk writes of shipments and of items (`update()`, and

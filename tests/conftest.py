@@ -96,8 +96,8 @@ def reference_data(request):
     """Put back the rows data migrations create, for transactional tests.
 
     A transactional test empties every table when it ends, the supply
-    categories and staff roles included; the next one starts by recreating
-    them exactly as the migrations do.
+    categories, staff roles and data version included; the next one starts by
+    recreating them as the migrations do.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
@@ -112,6 +112,10 @@ def reference_data(request):
         ("shipments.migrations.0004_roles", "create_roles"),
     ]:
         getattr(import_module(migration), function)(apps, None)
+    # Migration 0011 draws the database's first data version.
+    from shipments.models import DataVersion
+
+    DataVersion.bump()
 
 
 @pytest.fixture

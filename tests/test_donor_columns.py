@@ -102,7 +102,7 @@ def test_bulk_updates_of_donors_and_recipients_move_their_shipments(shipment):
 def test_a_bulk_update_of_a_party_shows_on_cached_pages_at_once(shipment):
     version = DataVersion.current()
     Recipient.objects.filter(pk=shipment.recipient_id).update(city="Milan")
-    assert DataVersion.current() > version
+    assert DataVersion.current() != version
 
 
 def test_a_kind_is_not_found_inside_another():

@@ -4,8 +4,9 @@ Adding up a million shipments takes seconds, and the home page, the country
 pages and the totals of the whole list show the same figures to every
 reader; drawing the pages' tables and charts takes tens of milliseconds more,
 so those pages are kept whole. Each cached value is keyed by the data version (`DataVersion`),
-which every write path raises, so a change shows on the next request on
-every app server; values of older versions are never read again and expire.
+a random token that every write path replaces, so a change shows on the next
+request on every app server; values of older versions are never read again
+and expire, and no version ever comes back (not even after a restore).
 The cache is Redis when REDIS_URL is set (shared by every app server),
 else each process's memory.
 """

@@ -5,6 +5,7 @@ changes; each kind of write must raise it, including the bulk ones that send
 no signals.
 """
 
+import itertools
 from datetime import date
 
 import pytest
@@ -128,18 +129,39 @@ def test_a_party_moved_to_another_country_shows_at_once(client, shipped):
     assert listed_references(client.get("/countries/ES/")) == ["2020-CN-IT-001"]
 
 
-def test_a_synthetic_load_raises_the_version_once(db):
-    version = DataVersion.current()
+@pytest.fixture
+def numbered_tokens(monkeypatch):
+    """Data versions drawn as "token-1", "token-2"..., so that a test can count them."""
+    numbers = itertools.count(1)
+    monkeypatch.setattr("shipments.models.new_data_token", lambda: f"token-{next(numbers)}")
+
+
+def test_a_synthetic_load_raises_the_version_once(db, numbered_tokens):
     call_command("generate_synthetic", shipments=20, verbosity=0)
-    assert DataVersion.current() == version + 1
+    assert DataVersion.current() == "token-1"
     call_command("generate_synthetic", shipments=20, replace=True, verbosity=0)
-    assert DataVersion.current() == version + 2
+    assert DataVersion.current() == "token-2"
 
 
-def test_a_deploy_which_runs_migrate_renders_the_pages_afresh(db):
-    version = DataVersion.current()
+def test_a_deploy_which_runs_migrate_renders_the_pages_afresh(db, numbered_tokens):
     call_command("migrate", verbosity=0)
-    assert DataVersion.current() == version + 1
+    assert DataVersion.current() == "token-1"
+
+
+def test_a_restored_backup_never_brings_back_pages_of_a_later_version(client, shipped):
+    """Back up, publish (a page is cached), unpublish, restore the backup, migrate: the
+    page cached while the shipment was published must not come back."""
+    Shipment.objects.filter(pk=shipped.pk).set_published(False)
+    backup = DataVersion.objects.values().get()
+    Shipment.objects.filter(pk=shipped.pk).set_published(True)
+    assert listed_references(client.get("/countries/IT/")) == ["2020-CN-IT-001"]
+    Shipment.objects.filter(pk=shipped.pk).set_published(False)
+
+    # The restore puts back the data as it was, version included; migrate follows.
+    DataVersion.objects.update(**{name: value for name, value in backup.items() if name != "id"})
+    call_command("migrate", verbosity=0)
+
+    assert listed_references(client.get("/countries/IT/")) == []
 
 
 def test_each_order_of_the_country_index_is_cached_apart(client, shipped):
