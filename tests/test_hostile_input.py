@@ -70,6 +70,9 @@ values = st.one_of(
     st.text(min_size=1000, max_size=3000),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.dates().map(lambda day: day.isoformat()),
+    # Digits of other scripts, superscripts and circled numbers: str.isdigit()
+    # accepts some that int() refuses.
+    st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=4),
 )
 names = st.one_of(st.sampled_from(PARAMETERS), st.text(min_size=1, max_size=20))
 queries = st.lists(st.tuples(names, values), max_size=6)

@@ -23,6 +23,22 @@ def shipment_pages_url(request):
     return request.build_absolute_uri(reverse("shipment-list"))
 
 
+# Far beyond any page there is; keeps the number within what Python reads.
+MAX_PAGE_DIGITS = 18
+
+
+def page_number(text):
+    """The page asked for, or None unless `text` is a whole number of 1 or more.
+
+    Only the digits 0 to 9: `isdigit()` also accepts "²" and "①", which int()
+    refuses.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_PAGE_DIGITS:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
+
+
 def bad_request(lines):
     text = "Bad request.\n\n" + "\n".join(lines) + "\n"
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
@@ -106,8 +122,8 @@ def shipments_json(request):
         "donors", "items__category", "sources"
     )
     paginator = Paginator(shipments, JSON_PAGE_SIZE)
-    number = request.GET.get(PAGE_PARAM) or "1"
-    if not number.isdigit() or int(number) < 1:
+    number = page_number(request.GET.get(PAGE_PARAM) or "1")
+    if number is None:
         return bad_request([f"{PAGE_PARAM}: give a whole number of 1 or more."])
     try:
         page = paginator.page(number)

@@ -68,7 +68,7 @@ def test_pages_link_to_each_other(client, shipments, monkeypatch):
 
 
 def test_bad_pages(client, shipments):
-    for page in ["abc", "0", "-1", "1.5"]:
+    for page in ["abc", "0", "-1", "1.5", "²", "①", "¹¹", "\u0661", "9" * 5000]:
         response = client.get(f"/shipments.json?page={page}")
         assert response.status_code == 400
         assert "page: give a whole number" in response.content.decode()
