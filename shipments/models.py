@@ -746,3 +746,18 @@ class Source(models.Model):
         if self.url:
             parts.append(self.url)
         return ", ".join(parts)
+
+
+# How a published shipment names each kind of party.
+PARTY_FIELDS = {Donor: "donors", Recipient: "recipient"}
+
+
+def public_parties(model):
+    """The donors or recipients (`model`) named on at least one published shipment.
+
+    A party entered only for unpublished shipments is not known to the public
+    yet: its page is a 404, like the shipments' own pages, and no public page
+    names it.
+    """
+    published = Shipment.objects.published().filter(**{PARTY_FIELDS[model]: OuterRef("pk")})
+    return model.objects.filter(Exists(published))

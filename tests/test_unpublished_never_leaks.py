@@ -130,3 +130,15 @@ def test_a_country_known_only_from_unpublished_shipments_has_nothing_to_show(cli
     for mark in ["WATCHED-7", "987,654", "Medicines"]:
         assert mark not in text
     assert "Japan" not in content(client, "/countries/")
+
+
+def test_a_filter_names_only_parties_the_public_may_know(client, watched):
+    assert "Hokkaido Relief Fund" in content(client, "/shipments/?donor=hokkaido")
+
+    Shipment.objects.filter(pk=watched.pk).set_published(False)
+
+    # Named by its slug, exactly as a slug nobody has: the page tells nothing of it.
+    unpublished = content(client, "/shipments/?donor=hokkaido")
+    made_up = content(client, "/shipments/?donor=no-such-donor")
+    assert "Hokkaido Relief Fund" not in unpublished
+    assert unpublished.replace("hokkaido", "no-such-donor") == made_up

@@ -17,6 +17,7 @@ from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments.filters import PAGE_PARAM
+from shipments.models import public_parties
 from shipments.sorts import DEFAULT_SORT, DESCENDING, SORTS
 
 PAGE_SIZE = 50
@@ -66,7 +67,8 @@ class ActiveFilter:
 def _party_names(model, slugs):
     if not slugs:
         return {}
-    return dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    # Only parties the public may know: a slug of any other reads as given.
+    return dict(public_parties(model).filter(slug__in=slugs).values_list("slug", "name"))
 
 
 def active_filters(filterset):

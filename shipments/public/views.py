@@ -1,7 +1,7 @@
 """Every page a reader sees: the home page, the data dictionary, the list of shipments,
 one shipment, the countries, and the donors' and recipients' pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
@@ -9,7 +9,7 @@ from django_countries import countries
 from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
-from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit
+from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit, public_parties
 from shipments.public import glossary, listing, summaries
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_expressions
@@ -143,23 +143,13 @@ def _party_page(request, party, shipments, list_param):
     return render(request, "public/donors/party_detail.html", context)
 
 
-def public_parties(model, shipment_field):
-    """Parties named on at least one published shipment.
-
-    A party entered only for unpublished shipments is not known to the public
-    yet: its page is a 404, like the shipments' own pages.
-    """
-    published = Shipment.objects.published().filter(**{shipment_field: OuterRef("pk")})
-    return model.objects.filter(Exists(published))
-
-
 def donor_detail(request, slug):
-    donor = get_object_or_404(public_parties(Donor, "donors"), slug=slug)
+    donor = get_object_or_404(public_parties(Donor), slug=slug)
     shipments = Shipment.objects.published().filter(donors=donor)
     return _party_page(request, donor, shipments, "donor")
 
 
 def recipient_detail(request, slug):
-    recipient = get_object_or_404(public_parties(Recipient, "recipient"), slug=slug)
+    recipient = get_object_or_404(public_parties(Recipient), slug=slug)
     shipments = Shipment.objects.published().filter(recipient=recipient)
     return _party_page(request, recipient, shipments, "recipient")
