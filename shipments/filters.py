@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
-from django.db.models import Exists, OuterRef
 from django_countries import countries
 
 from donors.models import Donor
@@ -264,18 +263,14 @@ class ShipmentFilter(django_filters.FilterSet):
         # gathered in one column (see shipments.search).
         return queryset.filter(search.matches(value.strip())) if value.strip() else queryset
 
-    def _with_donor(self, queryset, **lookup):
-        donors = Shipment.donors.through.objects.filter(shipment=OuterRef("pk"), **lookup)
-        return queryset.filter(Exists(donors))
-
     def filter_donor_country(self, queryset, name, value):
         return queryset.with_donor_country(value) if value else queryset
 
     def filter_donor(self, queryset, name, value):
-        return self._with_donor(queryset, donor__slug__in=value) if value else queryset
+        return queryset.with_donor(value) if value else queryset
 
     def filter_donor_kind(self, queryset, name, value):
-        return queryset.filter(search.any_code("donor_kinds", value)) if value else queryset
+        return queryset.with_donor_kind(value) if value else queryset
 
     def filter_category(self, queryset, name, value):
         if not value:

@@ -262,6 +262,18 @@ class ShipmentQuerySet(BulkSavedQuerySet):
         # The shipment's own column of its donors' countries: see shipments.search.
         return self.filter(search.any_code("donor_countries", countries))
 
+    def with_donor_kind(self, kinds):
+        """The shipments with a donor of any of `kinds`."""
+        # The shipment's own column of its donors' kinds: see shipments.search.
+        return self.filter(search.any_code("donor_kinds", kinds))
+
+    def with_donor(self, slugs):
+        """The shipments with any of the donors `slugs` names."""
+        donors = Shipment.donors.through.objects.filter(
+            shipment=OuterRef("pk"), donor__slug__in=slugs
+        )
+        return self.filter(Exists(donors))
+
     def holding_categories(self, categories):
         """The shipments with a line of any of `categories` (keys, or a queryset of them)."""
         # Exists rather than a join, so a shipment with several such lines is

@@ -211,6 +211,14 @@ def test_with_donor_country_lists_a_joint_donation_once():
     assert set(Shipment.objects.with_donor_country(["CN", "US"])) == {joint, american}
 
 
+def test_with_donor_kind_and_with_donor_list_a_joint_donation_once():
+    foundation = DonorFactory(slug="fund", kind="foundation")
+    joint = ShipmentFactory(donors=[foundation, DonorFactory(slug="fund-2", kind="foundation")])
+    ShipmentFactory(donors=[DonorFactory(slug="maker", kind="company")])
+    assert list(Shipment.objects.with_donor_kind(["foundation"])) == [joint]
+    assert list(Shipment.objects.with_donor(["fund", "fund-2"])) == [joint]
+
+
 def test_holding_categories_takes_keys_or_a_queryset_and_lists_a_shipment_once():
     gloves = category("gloves")
     shipment = ShipmentFactory()
