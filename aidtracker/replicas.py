@@ -6,7 +6,8 @@ only the anonymous public's reads go to a replica: `PublicReadsMiddleware`
 marks a GET, HEAD or OPTIONS request outside the admin, from a browser
 without a session (staff who have signed in carry one), and while it runs
 `ReplicaRouter` sends its reads to the replica chosen for it (another one,
-or the primary, when that one does not answer). Everything
+or the primary, when that one does not answer: a replica that fails is left
+alone for a while, so that no request after the first waits for it). Everything
 else reads and writes the primary (`default`): the admin, logins, every
 write, management commands and background work.
 
@@ -16,13 +17,15 @@ another. Cached pages are keyed by the data version the replica shows
 replica, and a replica that lags never stores old figures under a new version.
 """
 
+import contextlib
 import contextvars
 import logging
 import random
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, OperationalError, connections
 from django.urls import reverse
 
 logger = logging.getLogger(__name__)
@@ -78,18 +81,50 @@ class PublicReadsMiddleware:
         with reads_from(answering_replica(random.sample(aliases, len(aliases)))):
             return self.get_response(request)
 
+    def process_exception(self, request, exception):
+        """A replica that failed mid-request is left alone for a while, by this process."""
+        alias = _read_alias.get()
+        if alias is not None and isinstance(exception, OperationalError):
+            mark_down(alias, exception)
+
+
+# When each replica that failed may be tried again, by this process (time.monotonic()).
+_down_until = {}
+
+
+def mark_down(alias, error):
+    """Leave `alias` alone for REPLICA_RETRY_SECONDS: its reads go to another database."""
+    logger.warning(
+        "Replica %s does not answer (%s); reading another database for %s s.",
+        alias,
+        str(error).strip() or type(error).__name__,
+        settings.REPLICA_RETRY_SECONDS,
+    )
+    _down_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    # Its connection may be half-open; the next try starts afresh.
+    with contextlib.suppress(DatabaseError):
+        connections[alias].close()
+
+
+def is_marked_down(alias):
+    return time.monotonic() < _down_until.get(alias, 0.0)
+
 
 def answering_replica(aliases):
     """The first of `aliases` whose database answers; None (the primary) if none does.
 
-    A replica that is down or restarting costs the public nothing but its
-    share of the load, which the primary takes on meanwhile.
+    A replica that is down, restarting or hung costs the public nothing but
+    its share of the load, which the primary takes on meanwhile. One that
+    failed to connect (within its connect timeout) is not tried again for
+    REPLICA_RETRY_SECONDS, so no further request waits for it.
     """
     for alias in aliases:
+        if is_marked_down(alias):
+            continue
         try:
             connections[alias].ensure_connection()
-        except DatabaseError:
-            logger.warning("Replica %s does not answer; reading another database.", alias)
+        except DatabaseError as error:
+            mark_down(alias, error)
             continue
         return alias
     return None

@@ -100,7 +100,8 @@ TEMPLATES = [
 
 # SQLite needs no set-up, for the demo and local tests; production and CI
 # point DATABASE_URL at PostgreSQL.
-def database(url):
+def database(url, connect_timeout, statement_timeout=None):
+    """Django's settings for the database at `url`; the timeouts in seconds (PostgreSQL only)."""
     config = dj_database_url.parse(
         url,
         conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60),
@@ -112,16 +113,35 @@ def database(url):
         # where a random read costs little more than a sequential one: with the
         # default cost (4, for spinning disks) PostgreSQL reads a million rows
         # rather than follow an index to the few thousand it needs.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+        server_settings = "-c jit=off -c random_page_cost=1.1"
+        if statement_timeout:
+            server_settings += f" -c statement_timeout={statement_timeout * 1000}"
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = server_settings
+        # A server that accepts connections but never answers must not hold
+        # a request (and its thread) for ever.
+        options["connect_timeout"] = connect_timeout
+        # Data sent and not acknowledged for this long (a lost network) ends the connection.
+        options["tcp_user_timeout"] = connect_timeout * 1000
     return config
 
 
-DATABASES = {"default": database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+DATABASES = {
+    "default": database(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), connect_timeout=10
+    )
+}
 # Read replicas of the primary, comma-separated: the public's page views and
 # downloads read from them (aidtracker/replicas.py); staff and writes use the primary.
+# A replica that does not connect within the connect timeout is left alone for
+# a while; a public query that runs longer than the statement timeout is stopped
+# (downloads set their own, longer, on connections of their own).
+REPLICA_CONNECT_TIMEOUT = env_int("DJANGO_REPLICA_CONNECT_TIMEOUT", 2, minimum=2)
+REPLICA_STATEMENT_TIMEOUT = env_int("DJANGO_REPLICA_STATEMENT_TIMEOUT", 30, minimum=1)
+REPLICA_RETRY_SECONDS = env_int("DJANGO_REPLICA_RETRY_SECONDS", 30, minimum=1)
 for number, url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
     DATABASES["replica" if number == 1 else f"replica{number}"] = {
-        **database(url),
+        **database(url, REPLICA_CONNECT_TIMEOUT, REPLICA_STATEMENT_TIMEOUT),
         # Tests have no replication: a replica reads the primary's test database.
         "TEST": {"MIRROR": "default"},
     }
@@ -132,7 +152,9 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with each process's memory standing in while
+            # Redis does not answer (aidtracker/cache.py).
+            "BACKEND": "aidtracker.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "aidtracker",
         }

@@ -29,6 +29,14 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_state(monkeypatch):
+    """What a process keeps across requests: no test inherits replicas marked down."""
+    from aidtracker import replicas
+
+    monkeypatch.setattr(replicas, "_down_until", {})
+
+
 @pytest.fixture(autouse=True, scope="session")
 def jinja2_templates_report_their_context():
     """The test client gathers `response.context` from Django's template_rendered signal,

@@ -6,6 +6,7 @@ connection, on the primary's test database (tests/settings.py). The tests
 are transactional so that what one connection writes the other can read.
 """
 
+import time
 from contextlib import ExitStack, contextmanager
 from unittest import mock
 
@@ -15,6 +16,7 @@ from django.db import DatabaseError, OperationalError, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from aidtracker import replicas
 from aidtracker.replicas import ROUTER, ReplicaRouter, is_public_read, reads_from
 from donors.models import Donor
 from shipments.exports import csv as exports
@@ -159,6 +161,35 @@ def test_a_replica_that_does_not_answer_leaves_its_reads_to_the_primary(client, 
     assert captured["default"] and not captured["replica"]
 
 
+def test_a_replica_that_did_not_answer_is_left_alone_for_a_while(client, world, monkeypatch):
+    down = mock.patch.object(
+        connections["replica"], "ensure_connection", side_effect=OperationalError("timeout")
+    )
+    with down as ensure_connection:
+        for _ in range(3):
+            assert client.get("/shipments/IT-1/").status_code == 200
+        assert client.get("/healthz").content == b"ok; not answering: replica\n"
+    # Asked once; no later request waited for it.
+    assert ensure_connection.call_count == 1
+    later = time.monotonic() + settings.REPLICA_RETRY_SECONDS + 1
+    monkeypatch.setattr(replicas.time, "monotonic", lambda: later)
+    with queries() as captured:
+        assert client.get("/shipments/IT-1/").status_code == 200
+    assert captured["replica"]
+
+
+def test_a_query_that_fails_on_the_replica_marks_it_down(client, world):
+    failing = mock.patch(
+        "shipments.public.views.get_object_or_404", side_effect=OperationalError("canceled")
+    )
+    with failing, pytest.raises(OperationalError):
+        client.get("/shipments/IT-1/")
+    assert replicas.is_marked_down("replica")
+    with queries() as captured:
+        assert client.get("/shipments/IT-1/").status_code == 200
+    assert captured["default"] and not captured["replica"]
+
+
 def test_reads_outside_a_public_request_use_the_primary(world):
     assert Shipment.objects.all().db == "default"
     with reads_from("replica"):
@@ -209,6 +240,9 @@ from django.conf import settings
 for alias, config in settings.DATABASES.items():
     print(alias, config["HOST"], config.get("TEST", {}).get("MIRROR"))
 print("routers", settings.DATABASE_ROUTERS)
+for alias, config in settings.DATABASES.items():
+    options = config["OPTIONS"]
+    print(alias, options["connect_timeout"], options["options"].split()[-1])
 """
 
 
@@ -230,7 +264,23 @@ def test_each_replica_url_becomes_an_alias_and_turns_on_the_router():
         "replica replica-a.example default",
         "replica2 replica-b.example default",
         f"routers {[ROUTER]}",
+        # A replica that connects but never answers holds a request 2 s at most,
+        # a public query on one runs 30 s at most.
+        "default 10 random_page_cost=1.1",
+        "replica 2 statement_timeout=30000",
+        "replica2 2 statement_timeout=30000",
     ]
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_replica_timeouts_come_from_the_environment():
+    lines = show_databases(
+        DATABASE_URL="postgres://aid@primary.example:5432/aidtracker",
+        DATABASE_REPLICA_URL="postgres://aid@replica-a.example/aidtracker",
+        DJANGO_REPLICA_CONNECT_TIMEOUT="5",
+        DJANGO_REPLICA_STATEMENT_TIMEOUT="12",
+    )
+    assert lines[-1] == "replica 5 statement_timeout=12000"
 
 
 @pytest.mark.django_db(databases=[])
@@ -238,4 +288,8 @@ def test_without_replicas_there_is_no_router():
     lines = show_databases(
         DATABASE_URL="postgres://aid@primary.example:5432/aidtracker", DATABASE_REPLICA_URL=""
     )
-    assert lines == ["default primary.example None", "routers []"]
+    assert lines == [
+        "default primary.example None",
+        "routers []",
+        "default 10 random_page_cost=1.1",
+    ]
