@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "aidtracker.middleware.RequestLogMiddleware",
+    "aidtracker.middleware.SendTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aidtracker.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -252,6 +253,14 @@ AXES_CLIENT_IP_CALLABLE = "aidtracker.client_address.client_address"
 # Exports are expensive: an address may start this many per minute. The count
 # lives in the cache, so it is shared by every app server when REDIS_URL is set.
 EXPORT_RATE = env_rate("DJANGO_EXPORT_RATE", "20/m")
+# CSV downloads streaming at once (shipments/exports/slots.py): per process,
+# fewer than its threads (ops/gunicorn.conf.py) so that pages always find one
+# free; and per client address, across every app server.
+DOWNLOADS_PER_PROCESS = env_int("DJANGO_DOWNLOADS_PER_PROCESS", 2, minimum=1)
+DOWNLOADS_PER_CLIENT = env_int("DJANGO_DOWNLOADS_PER_CLIENT", 2, minimum=1)
+# A client that takes longer than this to accept one chunk of a response
+# (64 KB) has stopped reading: it is cut off and its thread freed.
+SEND_TIMEOUT = env_int("DJANGO_SEND_TIMEOUT", 30, minimum=1)
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists only third-party Redis backends; Django's own
     # RedisCache increments atomically too.

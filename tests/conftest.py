@@ -31,9 +31,13 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def fresh_process_state(monkeypatch):
-    """What a process keeps across requests: no test inherits replicas marked down."""
+    """What a process keeps across requests: no test inherits another's downloads still
+    streaming (a test may leave a response unread, which a WSGI server would close) nor
+    replicas marked down."""
     from aidtracker import replicas
+    from shipments.exports import slots
 
+    monkeypatch.setattr(slots, "process_slots", slots.ProcessSlots())
     monkeypatch.setattr(replicas, "_down_until", {})
 
 

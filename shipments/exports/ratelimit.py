@@ -1,36 +1,31 @@
 """One download budget per client address, shared by every export endpoint.
 
 Pages are never limited. The counter lives in the cache (Redis when REDIS_URL
-is set, so that every app server counts together).
+is set, so that every app server counts together; while Redis is lost, each
+process counts on its own, see aidtracker/cache.py).
 """
-
-from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
 from aidtracker.client_address import rate_limit_key
 
 RATE_LIMIT_GROUP = "exports"
 
 
-def limit_exports(view):
-    """One budget for every export endpoint, counted per client address in the cache."""
+def over_limit(request):
+    """Count one export for the request's address; True once it has had its share.
 
-    @ratelimit(
+    Called only for valid requests: a mistyped parameter costs nothing.
+    """
+    return is_ratelimited(
+        request,
         group=RATE_LIMIT_GROUP,
         key=rate_limit_key,
         rate=lambda group, request: settings.EXPORT_RATE,
-        block=False,
+        increment=True,
     )
-    @wraps(view)
-    def limited_view(request, *args, **kwargs):
-        if request.limited:
-            return rate_limited()
-        return view(request, *args, **kwargs)
-
-    return limited_view
 
 
 def rate_limited():

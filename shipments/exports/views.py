@@ -2,17 +2,20 @@
 
 Validation comes first: an unknown parameter or an invalid value is a 400
 with a plain-text reason naming the parameter, never a file that silently
-holds more than was asked for.
+holds more than was asked for. Then the address's rate limit, then, for the
+CSVs, a download slot (`shipments.exports.slots`). HEAD answers with the
+headers a GET would send.
 """
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
 from shipments.exports.json import shipment_json, totals_json
-from shipments.exports.ratelimit import limit_exports
+from shipments.exports.ratelimit import over_limit, rate_limited
+from shipments.exports.slots import take_slot
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 
 JSON_PAGE_SIZE = 100
@@ -45,7 +48,11 @@ def bad_request(lines):
 
 
 def validate(request):
-    """(filterset, None) for a valid query string, else (None, a 400 response)."""
+    """(filterset, None) for a valid query string within the rate limit, else (None, a 4xx).
+
+    An invalid request is answered before it is counted: a mistyped
+    parameter does not use up the address's budget.
+    """
     filterset = ShipmentFilter(request.GET)
     problems = []
     for unknown in filterset.unknown_parameters():
@@ -60,61 +67,82 @@ def validate(request):
         problems.append("")
         problems.append("Known parameters: " + ", ".join(filterset.known_parameters()) + ".")
         return None, bad_request(problems)
+    if over_limit(request):
+        return None, rate_limited()
     return filterset, None
 
 
 class StreamedExport:
-    """The response body: the header, then the rows. Closing it frees the database."""
+    """The response body: the header, then the rows. Closing it frees the database and the slot."""
 
-    def __init__(self, export, bom):
+    def __init__(self, export, bom, slot):
         self.export = export
         self.bom = bom
+        self.slot = slot
         self.lines = None
 
     def __iter__(self):
         yield (BOM if self.bom else b"") + header_line(self.export.columns).encode()
         self.lines = self.export.lines()
-        yield from self.lines
+        for chunk in self.lines:
+            self.slot.renew()
+            yield chunk
 
     def close(self):
         # The WSGI server calls this when the client has gone away, possibly
         # mid-file: end the rows first (stopping their query), then the export.
-        if self.lines is not None:
-            self.lines.close()
-        self.export.close()
+        try:
+            if self.lines is not None:
+                self.lines.close()
+            self.export.close()
+        finally:
+            self.slot.release()
 
 
 def csv_download(request, export_class):
     filterset, error = validate(request)
     if error:
         return error
-    export = export_class(filterset, base_url=shipment_pages_url(request))
-    rows = export.count()
-    response = StreamingHttpResponse(
-        StreamedExport(export, bom=request.GET.get("bom") == "1"),
-        content_type="text/csv; charset=utf-8",
-    )
+    slot = None
+    if request.method != "HEAD":
+        slot, refusal = take_slot(request)
+        if refusal:
+            return refusal
+    try:
+        export = export_class(filterset, base_url=shipment_pages_url(request))
+        rows = export.count()
+        if slot is None:
+            # HEAD: the headers a download would carry, without reading its rows.
+            export.close()
+            body = ()
+        else:
+            body = StreamedExport(export, bom=request.GET.get("bom") == "1", slot=slot)
+    except BaseException:
+        if slot is not None:
+            slot.release()
+        raise
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     filename = export_filename(export.name, filterset, "csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(rows)
     return response
 
 
-@require_GET
-@limit_exports
+@require_safe
 def shipments_csv(request):
     return csv_download(request, ShipmentsExport)
 
 
-@require_GET
-@limit_exports
+@require_safe
 def items_csv(request):
     return csv_download(request, ItemsExport)
 
 
-@require_GET
-@limit_exports
+@require_safe
 def shipments_json(request):
+    number = page_number(request.GET.get(PAGE_PARAM) or "1")
+    if number is None:
+        return bad_request([f"{PAGE_PARAM}: give a whole number of 1 or more."])
     filterset, error = validate(request)
     if error:
         return error
@@ -122,9 +150,6 @@ def shipments_json(request):
         "donors", "items__category", "sources"
     )
     paginator = Paginator(shipments, JSON_PAGE_SIZE)
-    number = page_number(request.GET.get(PAGE_PARAM) or "1")
-    if number is None:
-        return bad_request([f"{PAGE_PARAM}: give a whole number of 1 or more."])
     try:
         page = paginator.page(number)
     except EmptyPage:
