@@ -216,12 +216,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login throttling: after AXES_FAILURE_LIMIT failures for a user name,
-# or from an address, every attempt (even with the right password) is refused
-# until the cool-off has passed.
-AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Admin login throttling: after LOGIN_FAILURE_LIMIT failures for a user name
+# from an address, or LOGIN_ADDRESS_FAILURE_LIMIT from an address whatever the
+# names, every attempt from there (even with the right password) is refused
+# until the cool-off has passed. A user name alone is never locked: anyone
+# who knows it could lock its owner out (aidtracker/login_throttle.py).
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LOGIN_ADDRESS_FAILURE_LIMIT < LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT ({LOGIN_ADDRESS_FAILURE_LIMIT}) must be at least "
+        f"DJANGO_LOGIN_FAILURE_LIMIT ({LOGIN_FAILURE_LIMIT}): it counts the failures for "
+        "every user name tried from an address."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "aidtracker.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
