@@ -41,6 +41,7 @@ def test_repeated_failures_lock_the_user_out_even_with_the_right_password(client
     response = sign_in(client, "editor", PASSWORD)
     assert response.status_code == 429
     assert b"Too many failed sign-in attempts" in response.content
+    assert b"Try again in 15 minutes." in response.content
     assert "_auth_user_id" not in client.session
 
 
