@@ -186,6 +186,9 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Staff sign in at the admin, and land there when the `next` they came with is
+# refused (another site's address), not on Django's /accounts/profile/, a 404 here.
+LOGIN_REDIRECT_URL = "admin:index"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8, minimum=1) * 3600
