@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Sends the public's reads to a replica, when there are any.
+    # Sends the public's reads to a replica, when there are any. After
+    # AuthenticationMiddleware: it asks request.user whether someone signed in.
     "aidtracker.replicas.PublicReadsMiddleware",
     # Records the signed-in user on every change history row.
     "simple_history.middleware.HistoryRequestMiddleware",
