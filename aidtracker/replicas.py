@@ -3,13 +3,14 @@
 The public site only reads, and a reader does not notice a change arriving
 a second late; staff, who write, must see their own changes at once. So
 only the anonymous public's reads go to a replica: `PublicReadsMiddleware`
-marks a GET, HEAD or OPTIONS request outside the admin, from a browser
-without a session (staff who have signed in carry one), and while it runs
-`ReplicaRouter` sends its reads to the replica chosen for it (another one,
-or the primary, when that one does not answer: a replica that fails is left
-alone for a while, so that no request after the first waits for it). Everything
-else reads and writes the primary (`default`): the admin, logins, every
-write, management commands and background work.
+marks a GET, HEAD or OPTIONS request outside the admin from anyone not
+signed in, and while it runs `ReplicaRouter` sends its reads to the replica
+chosen for it (another one, or the primary, when that one does not answer: a
+replica that fails is left alone for a while, so that no request after the
+first waits for it). Whether a request is signed in is read from its session,
+on the primary, and never guessed from the cookie: anyone can send a made-up
+session cookie. Everything else reads and writes the primary (`default`): the
+admin, logins, every write, management commands and background work.
 
 A request reads one replica from start to end, so its figures agree with one
 another. Cached pages are keyed by the data version the replica shows
@@ -59,9 +60,21 @@ def is_public_read(request):
     """True for a request the public makes to read a page or a download."""
     return (
         request.method in SAFE_METHODS
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(reverse("admin:index"))
+        and not is_signed_in(request)
     )
+
+
+def is_signed_in(request):
+    """True for a request with the session of a user who has signed in.
+
+    Without a session cookie nobody has signed in, and the session is not
+    touched. With one, `request.user` (set lazily by AuthenticationMiddleware)
+    looks the session up by its key, before any read is sent to a replica, so
+    on the primary, where a sign-in a moment ago is already stored; then, if
+    someone signed in with it, the user, who will be needed anyway.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
 class PublicReadsMiddleware:

@@ -53,7 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Sends the public's reads to a replica, when there are any.
+    # Sends the public's reads to a replica, when there are any. After
+    # AuthenticationMiddleware: it asks request.user whether someone signed in.
     "aidtracker.replicas.PublicReadsMiddleware",
     # Records the signed-in user on every change history row.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -209,6 +210,9 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Staff sign in at the admin, and land there when the `next` they came with is
+# refused (another site's address), not on Django's /accounts/profile/, a 404 here.
+LOGIN_REDIRECT_URL = "admin:index"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8, minimum=1) * 3600
@@ -239,12 +243,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login throttling: after AXES_FAILURE_LIMIT failures for a user name,
-# or from an address, every attempt (even with the right password) is refused
-# until the cool-off has passed.
-AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Admin login throttling: after LOGIN_FAILURE_LIMIT failures for a user name
+# from an address, or LOGIN_ADDRESS_FAILURE_LIMIT from an address whatever the
+# names, every attempt from there (even with the right password) is refused
+# until the cool-off has passed. A user name alone is never locked: anyone
+# who knows it could lock its owner out (aidtracker/login_throttle.py).
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LOGIN_ADDRESS_FAILURE_LIMIT < LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT ({LOGIN_ADDRESS_FAILURE_LIMIT}) must be at least "
+        f"DJANGO_LOGIN_FAILURE_LIMIT ({LOGIN_FAILURE_LIMIT}): it counts the failures for "
+        "every user name tried from an address."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "aidtracker.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False

@@ -12,6 +12,8 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, OperationalError, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -99,8 +101,44 @@ def test_staff_read_the_primary_even_on_public_pages(editor_client, world):
     assert captured["default"] and not captured["replica"]
 
 
+def session_reads(captured_queries):
+    return [query["sql"] for query in captured_queries if "django_session" in query["sql"]]
+
+
+def assert_only_the_session_is_read_from_the_primary(captured):
+    assert captured["replica"]
+    # One query on the primary, looking the session up by its key.
+    assert len(captured["default"]) == len(session_reads(captured["default"])) == 1
+
+
+@pytest.mark.parametrize("path", ["/shipments/", "/shipments.json"])
+def test_a_made_up_session_cookie_reads_the_replica(client, world, path):
+    """A cookie alone proves nothing: anyone could aim their downloads at the primary with one."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "madeupsessionkeythatnobodysignedinwith"
+    with queries() as captured:
+        assert client.get(path).status_code == 200
+    assert_only_the_session_is_read_from_the_primary(captured)
+
+
+def test_an_anonymous_session_reads_the_replica(client, world):
+    """A real session that nobody has signed in with, as a page that stores something sets."""
+    session = client.session
+    session["seen_notice"] = True
+    session.save()
+    with queries() as captured:
+        assert client.get("/shipments/").status_code == 200
+    assert_only_the_session_is_read_from_the_primary(captured)
+
+
+def test_a_staff_session_is_read_once_from_the_primary(editor_client, world):
+    with queries() as captured:
+        assert editor_client.get("/shipments/").status_code == 200
+    assert len(session_reads(captured["default"])) == 1
+    assert not captured["replica"]
+
+
 @pytest.mark.parametrize(
-    "method, path, cookie, public",
+    "method, path, signed_in, public",
     [
         ("get", "/shipments/", False, True),
         ("head", "/countries/IT/", False, True),
@@ -111,11 +149,11 @@ def test_staff_read_the_primary_even_on_public_pages(editor_client, world):
     ],
 )
 def test_only_the_anonymous_public_reading_the_site_counts_as_a_public_read(
-    rf, method, path, cookie, public
+    rf, method, path, signed_in, public
 ):
     request = getattr(rf, method)(path)
-    if cookie:
-        request.COOKIES[settings.SESSION_COOKIE_NAME] = "anything"
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "a session key"
+    request.user = get_user_model()(username="editor") if signed_in else AnonymousUser()
     assert is_public_read(request) is public
 
 
@@ -237,6 +275,8 @@ def test_healthz_fails_when_the_primary_does_not_answer(client):
 
 SHOW_DATABASES = """
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 for alias, config in settings.DATABASES.items():
     print(alias, config["HOST"], config.get("TEST", {}).get("MIRROR"))
 print("routers", settings.DATABASE_ROUTERS)
