@@ -2,7 +2,8 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+# Transactional: on PostgreSQL the CSVs are counted on a connection of their own.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("path", ["/shipments.csv", "/items.csv"])
