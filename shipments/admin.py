@@ -1,23 +1,28 @@
 """The staff tool: shipments on one page, the status workflow, publishing, history, import."""
 
+import copy
+
 import tablib
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
+from shipments import review
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import PendingChange, Shipment, ShipmentItem, Source, SupplyCategory
 
 PUBLISH_PERMISSION = "shipments.publish_shipment"
 TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
@@ -62,6 +67,21 @@ class CategoryFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         return queryset.holding_categories(SupplyCategory.objects.filter(slug=self.value()))
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "changes waiting for an editor")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(
+                pk__in=PendingChange.objects.pending().values("shipment_id")
+            ).distinct()
+        return queryset
 
 
 class ShipmentItemInline(admin.TabularInline):
@@ -148,6 +168,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         DonorCountryFilter,
         RecipientCountryFilter,
         CategoryFilter,
+        AwaitingReviewFilter,
     ]
     list_select_related = ["recipient"]
     search_fields = ["reference", "recipient__name", "donors__name", "items__description", "notes"]
@@ -190,15 +211,92 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
+    def needs_review(self, request, obj):
+        """Whether a change to `obj` by this user waits for an editor.
+
+        It does for a shipment the public can see, changed by staff who may
+        not publish: the public sees only what an editor approved. Read from
+        the database, so it answers the same before and after the form is saved.
+        """
+        return (
+            obj.pk is not None
+            and not self.has_publish_permission(request)
+            and Shipment.objects.filter(pk=obj.pk, is_published=True).exists()
+        )
+
     def save_model(self, request, obj, form, change):
         # is_published is read-only without the permission, so the form never
         # carries it; refuse anyway should that ever change.
         if "is_published" in form.changed_data and not self.has_publish_permission(request):
             raise PermissionDenied
+        if change and self.needs_review(request, obj):
+            return  # held for review with its supply lines and sources, in save_related()
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change and self.needs_review(request, form.instance):
+            review.hold_edit(request, form, formsets)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A held change saved no inline rows, which Django's own message lists.
+        if not add and self.needs_review(request, form.instance):
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if self.needs_review(request, obj):
+            message = "Submitted a change for an editor's review."
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not self.needs_review(request, obj):
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"Your change to “{obj}” waits for an editor's approval. Until then the "
+            "public sees the shipment as it was published.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:shipments_shipment_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            waiting = PendingChange.objects.pending().filter(shipment_id=object_id)
+            for pending in waiting.select_related("submitted_by"):
+                self.message_user(
+                    request,
+                    f"A change submitted by {pending.submitted_by} on "
+                    f"{pending.submitted_at:%Y-%m-%d %H:%M} waits for an editor: "
+                    f"{pending.summary}",
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def approve_edit(self, request, pending):
+        """Apply a held edit as the editor would have saved it; the form's errors if it fails."""
+        data = review.submitted_form(pending)
+        # The field its author could not change (publication) stays as it is now.
+        if pending.shipment.is_published:
+            data["is_published"] = "on"
+        replay = copy.copy(request)
+        replay.method, replay.POST, replay._files = "POST", data, MultiValueDict()
+        shipment = pending.shipment
+        form = self.get_form(replay, shipment, change=True)(data, instance=shipment)
+        # The admin's own way of building the inlines from a POST (private, but
+        # what its change view uses), so that approving checks what saving checks.
+        formsets, _ = self._create_formsets(replay, shipment, change=True)
+        if not (form.is_valid() and all_valid(formsets)):
+            return review.form_errors(form, formsets)
+        shipment = self.save_form(replay, form, change=True)
+        self.save_model(replay, shipment, form, change=True)
+        self.save_related(replay, form, formsets, change=True)
+        self.log_change(replay, shipment, f"Approved a change by {pending.submitted_by}.")
+        return []
 
     @admin.display(description="donors")
     def donor_names(self, obj):
@@ -215,6 +313,12 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     # Status workflow and publishing ------------------------------------
 
     def _mark(self, request, queryset, status):
+        held = []
+        if not self.has_publish_permission(request):
+            # Published shipments change only with an editor's approval.
+            published = Shipment.objects.filter(pk__in=queryset.values("pk"), is_published=True)
+            held = review.hold_status(published.exclude(status=status), status, request.user)
+            queryset = queryset.exclude(pk__in=published.values("pk"))
         changed = queryset.mark(status, user=request.user)
         label = Shipment.Status(status).label.lower()
         message = ngettext(
@@ -227,6 +331,17 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
             already = ngettext("%(count)d already was.", "%(count)d already were.", unchanged)
             message += " " + already % {"count": unchanged}
         self.message_user(request, message, messages.SUCCESS)
+        if held:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d published shipment waits for an editor's approval: %(names)s.",
+                    "%(count)d published shipments wait for an editor's approval: %(names)s.",
+                    len(held),
+                )
+                % {"count": len(held), "names": ", ".join(str(p.shipment) for p in held)},
+                messages.WARNING,
+            )
 
     @admin.action(description="Mark selected shipments as dispatched", permissions=["change"])
     def mark_dispatched(self, request, queryset):
@@ -341,8 +456,40 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         self.message_user(request, message, messages.SUCCESS)
 
 
+class ShipmentPartAdmin(StaffAdmin):
+    """Supply lines and sources on pages of their own.
+
+    Those of a published shipment change only with the shipment, on its page,
+    for staff who may not publish: there their change waits for an editor.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.held_for_review(request, obj.shipment):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def held_for_review(self, request, shipment):
+        return shipment.is_published and not request.user.has_perm(PUBLISH_PERMISSION)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        admin_page = self
+
+        class PartForm(form_class):
+            def clean_shipment(self):
+                shipment = self.cleaned_data["shipment"]
+                if admin_page.held_for_review(request, shipment):
+                    raise ValidationError(
+                        "This shipment is published: make the change on the shipment's "
+                        "own page, where it waits for an editor's approval."
+                    )
+                return shipment
+
+        return PartForm
+
+
 @admin.register(ShipmentItem)
-class ShipmentItemAdmin(StaffAdmin):
+class ShipmentItemAdmin(ShipmentPartAdmin):
     form = ShipmentItemInlineForm
     list_display = ["shipment", "category", "description", "quantity", "unit"]
     list_filter = ["category", "unit"]
@@ -352,8 +499,77 @@ class ShipmentItemAdmin(StaffAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(StaffAdmin):
+class SourceAdmin(ShipmentPartAdmin):
     list_display = ["title", "publisher", "published_on", "shipment"]
     list_select_related = ["shipment"]
     search_fields = ["title", "publisher", "shipment__reference"]
     autocomplete_fields = ["shipment"]
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """What data-entry staff changed in published shipments, for an editor to approve or reject."""
+
+    list_display = ["shipment", "kind", "summary", "submitted_by", "submitted_at", "state"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["shipment", "submitted_by"]
+    search_fields = ["shipment__reference", "summary"]
+    readonly_fields = [
+        "shipment",
+        "kind",
+        "summary",
+        "submitted_by",
+        "submitted_at",
+        "based_on_version",
+        "state",
+        "decided_by",
+        "decided_at",
+        "outcome",
+    ]
+    fields = readonly_fields
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def changelist_view(self, request, extra_context=None):
+        # What waits is what staff come here for.
+        if request.method == "GET" and not request.GET:
+            return HttpResponseRedirect(f"{request.path}?state__exact=pending")
+        return super().changelist_view(request, extra_context)
+
+    def _decide(self, request, queryset, approve):
+        shipment_admin = self.admin_site.get_model_admin(Shipment)
+        outcomes = {}
+        for pending in queryset.select_related("shipment", "submitted_by"):
+            state = review.decide(
+                pending,
+                approve,
+                request.user,
+                apply_edit=lambda held: shipment_admin.approve_edit(request, held),
+            )
+            outcomes.setdefault(PendingChange.State(state).label, []).append(str(pending.shipment))
+        for label, names in outcomes.items():
+            level = (
+                messages.WARNING
+                if label == PendingChange.State.OUTDATED.label
+                else messages.SUCCESS
+            )
+            self.message_user(request, f"{label.capitalize()}: {', '.join(names)}.", level)
+
+    @admin.action(description="Approve and apply the selected changes", permissions=["publish"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Reject the selected changes", permissions=["publish"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

@@ -760,6 +760,69 @@ class Source(models.Model):
         return ", ".join(parts)
 
 
+class PendingChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=PendingChange.State.PENDING)
+
+
+class PendingChange(models.Model):
+    """A change to a published shipment by staff who may not publish, waiting for an editor.
+
+    Until an editor approves it, the shipment stays as it was, so the public
+    goes on seeing the last approved version. The change is applied only if
+    the shipment has not changed since it was submitted (its version):
+    otherwise it is marked outdated, and nothing anyone approved since is
+    overwritten.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "edit in the shipment form"
+        STATUS = "status", "status change"
+        IMPORT = "import", "spreadsheet import"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "waiting for an editor"
+        APPROVED = "approved", "approved and applied"
+        REJECTED = "rejected", "rejected"
+        OUTDATED = "outdated", "outdated: the shipment changed since"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="pending_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What was submitted, to be applied as it was: the form's fields as the
+    # browser sent them, a status, or the import's rows for this shipment.
+    data = models.JSONField()
+    summary = models.TextField(help_text="What the change would do, in words.")
+    based_on_version = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(
+        blank=True, help_text="Why it could not be applied, if it could not."
+    )
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["state", "shipment"], name="pending_change_state_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.shipment} by {self.submitted_by}"
+
+    def decide(self, state, user, outcome=""):
+        self.state = state
+        self.decided_by = user
+        self.decided_at = timezone.now()
+        self.outcome = outcome
+        self.save(update_fields=["state", "decided_by", "decided_at", "outcome"])
+
+
 # How a published shipment names each kind of party.
 PARTY_FIELDS = {Donor: "donors", Recipient: "recipient"}
 

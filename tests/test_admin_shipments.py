@@ -111,7 +111,7 @@ def test_donors_from_several_countries_need_an_origin(data_entry_client):
 
 
 def test_editing_records_who_changed_the_shipment(data_entry_client, data_entry, editor):
-    shipment = ShipmentFactory(created_by=editor, updated_by=editor)
+    shipment = ShipmentFactory(created_by=editor, updated_by=editor, is_published=False)
     response = data_entry_client.post(
         change_url(shipment), existing_shipment_data(shipment, notes="Checked")
     )

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_admin_edit_is_recorded_with_user_and_old_and_new_values(data_entry_client, data_entry):
-    shipment = ShipmentFactory(status="pledged", notes="")
+    # Unpublished, so the edit is saved at once (a published one waits for review).
+    shipment = ShipmentFactory(status="pledged", notes="", is_published=False)
     response = data_entry_client.post(
         change_url(shipment),
         existing_shipment_data(shipment, status="delivered", notes="Arrived in Milan"),
@@ -27,7 +28,7 @@ def test_an_admin_edit_is_recorded_with_user_and_old_and_new_values(data_entry_c
 
 
 def test_history_page_lists_the_changed_fields(data_entry_client, data_entry):
-    shipment = ShipmentFactory(notes="")
+    shipment = ShipmentFactory(notes="", is_published=False)
     data_entry_client.post(change_url(shipment), existing_shipment_data(shipment, notes="Seen"))
     response = data_entry_client.get(f"{SHIPMENT_URL}{shipment.pk}/history/")
     assert response.status_code == 200

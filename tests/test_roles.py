@@ -46,7 +46,7 @@ def test_roles_hold_exactly_their_permissions():
     models = ["donor", "recipient", "shipment", "shipmentitem", "source"]
     assert entry == {
         f"{action}_{model}" for model in models for action in ("view", "add", "change")
-    } | {"view_supplycategory"}
+    } | {"view_supplycategory", "view_pendingchange"}
     assert editor == entry | {f"delete_{model}" for model in models} | {"publish_shipment"}
 
 
@@ -149,7 +149,8 @@ def test_publish_actions_are_offered_to_publishers_only(role_client):
 
 @pytest.mark.parametrize("status", ["dispatched", "delivered", "cancelled"])
 def test_status_actions(role_client, status):
-    shipments = ShipmentFactory.create_batch(2, status="pledged")
+    # Unpublished: staff's changes apply at once (published ones: tests/test_review.py).
+    shipments = ShipmentFactory.create_batch(2, status="pledged", is_published=False)
     action(role_client, f"mark_{status}", shipments)
     marked = Shipment.objects.filter(status=status).count()
     assert marked == (2 if allowed(role_client, STAFF) else 0)

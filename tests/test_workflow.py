@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_status_action_says_how_many_changed(data_entry_client, action, status):
-    shipments = [*ShipmentFactory.create_batch(2, status="pledged"), ShipmentFactory(status=status)]
+    shipments = [
+        *ShipmentFactory.create_batch(2, status="pledged", is_published=False),
+        ShipmentFactory(status=status, is_published=False),
+    ]
     response = data_entry_client.post(
         SHIPMENT_URL, {"action": action, "_selected_action": [s.pk for s in shipments]}
     )
