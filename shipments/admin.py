@@ -15,6 +15,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
+from shipments.imports.files import Limits
+from shipments.imports.forms import UploadForm
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
@@ -157,6 +159,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     # Import settings (django-import-export).
     resource_classes = [ShipmentItemResource]
     formats = [CSV, XLSX]
+    import_form_class = UploadForm
     import_template_name = "admin/shipments/shipment/import.html"
 
     class Media:
@@ -283,6 +286,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         context["informational_columns"] = sorted(INFORMATIONAL_COLUMNS)
+        context["import_limits"] = Limits.from_settings()
         context["template_urls"] = {
             extension: reverse("admin:shipments_shipment_import_template", args=[extension])
             for extension in TEMPLATE_FORMATS
