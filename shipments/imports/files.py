@@ -4,9 +4,10 @@ What reading a spreadsheet costs depends on what it holds more than on its
 size: a CSV of short lines holds many rows, and an XLSX is a zip whose
 sheets may unpack to a thousand times their size. `check_upload` refuses,
 with a message for staff, a file larger than the limits, one that would
-unpack beyond them, or one holding more rows or cells. It reads the file a
-line or a row at a time, never holding its contents in memory, and leaves
-the parsing to the import (tablib, through django-import-export).
+unpack beyond them, or one holding more rows or cells; and a CSV file that
+is not UTF-8 text, saying what it is and how to save it as UTF-8. It reads
+the file a line or a row at a time, never holding its contents in memory,
+and leaves the parsing to the import (tablib, through django-import-export).
 """
 
 import codecs
@@ -25,6 +26,29 @@ from django.template.defaultfilters import filesizeformat
 # a workbook's shared strings in memory; 20,000 rows in the template's
 # columns unpack to about 25 MB (1.8 MB zipped).
 EXPANSION = 10
+SAVE_AS_UTF8 = (
+    "Save it as CSV UTF-8 and upload that file: in Excel, File > Save As > 'CSV UTF-8 "
+    "(Comma delimited) (*.csv)'; in LibreOffice Calc, File > Save As > 'Text CSV (.csv)', "
+    "tick 'Edit filter settings' and choose the character set 'Unicode (UTF-8)'."
+)
+UTF16 = (
+    "The file is in UTF-16, as Excel's 'Unicode Text' saves it, and the import reads UTF-8. "
+    + SAVE_AS_UTF8
+)
+# What a file given as CSV is, by its first bytes, when it is no UTF-8 text.
+NOT_CSV = [
+    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), UTF16),
+    (
+        (b"PK\x03\x04",),
+        "The file is an Excel workbook (.xlsx) or another zip file, not CSV: choose the "
+        "format xlsx for a workbook.",
+    ),
+    (
+        (b"\xd0\xcf\x11\xe0",),
+        "The file is an old Excel workbook (.xls): open it in Excel or LibreOffice and save "
+        "it as an Excel workbook (.xlsx), or as CSV UTF-8.",
+    ),
+]
 SPLIT = "Split it into several files, each with the header row, and import them one by one."
 
 
@@ -100,16 +124,59 @@ def check_rows(rows, limits):
 
 def csv_rows(upload):
     """The rows of a CSV file as tablib reads them (empty lines are skipped), one at a time."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    lines = (decoder.decode(line) for line in upload)
     try:
-        yield from (row for row in csv.reader(lines) if row)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "The file is not UTF-8 text. Save it as CSV UTF-8.", code="encoding"
-        ) from None
+        yield from (row for row in csv.reader(utf8_lines(upload)) if row)
     except csv.Error as error:
         raise ValidationError(f"The file cannot be read as CSV: {error}.", code="csv") from None
+
+
+def utf8_lines(upload):
+    """The lines of a CSV file as text; a file in another encoding is refused, saying which."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    number = 0
+    for number, line in enumerate(upload, 1):
+        if number == 1:
+            check_is_text(line)
+        try:
+            yield decoder.decode(line)
+        except UnicodeDecodeError as error:
+            raise not_utf8(number, error) from None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise not_utf8(number, error) from None
+
+
+def check_is_text(first_line):
+    for prefixes, message in NOT_CSV:
+        if first_line.startswith(prefixes):
+            raise ValidationError(message, code="encoding")
+    if b"\x00" in first_line:
+        # UTF-16 without its byte-order mark: a Latin letter is a NUL byte and the letter's.
+        raise ValidationError(UTF16, code="encoding")
+
+
+def not_utf8(number, error):
+    """The refusal of a file whose line `number` failed to decode as UTF-8 with `error`."""
+    line, start = error.object, error.start
+    message = (
+        f"The file is not in UTF-8, the encoding the import reads: line {number} (the "
+        f"header is line 1) has the byte 0x{line[start]:02X} where UTF-8 cannot have it."
+    )
+    try:
+        # Excel's plain CSV in Western Europe: one byte a character, as in Latin-1.
+        text = line.decode("cp1252").rstrip()
+    except UnicodeDecodeError:
+        pass
+    else:
+        first, last = max(0, start - 30), start + 30
+        quoted = text[first:last].strip()
+        quoted = ("..." if first else "") + quoted + ("..." if last < len(text) else "")
+        message += (
+            " It is probably in Windows-1252 or Latin-1, as Excel's plain 'CSV (Comma "
+            f"delimited)' saves it, in which line {number} reads '{quoted}'."
+        )
+    return ValidationError(f"{message} {SAVE_AS_UTF8}", code="encoding")
 
 
 def check_unpacked_size(upload, limits):
