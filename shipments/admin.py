@@ -1,6 +1,7 @@
 """The staff tool: shipments on one page, the status workflow, publishing, history, import."""
 
 import os
+from contextlib import suppress
 
 import tablib
 from django.contrib import admin, messages
@@ -300,7 +301,8 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        confirm_form = (getattr(response, "context_data", None) or {}).get("confirm_form")
+        context = getattr(response, "context_data", None) or {}
+        confirm_form = context.get("confirm_form")
         if confirm_form is not None:
             # The preview offers a confirmation: of this file, in this format,
             # once. The file by its name as the confirmation reads it back.
@@ -309,6 +311,15 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                 os.path.basename(confirm_form.initial["import_file_name"]),
                 confirm_form.initial["format"],
             )
+        else:
+            # django-import-export stores every file it previews; one that
+            # cannot be confirmed would stay in the temporary folder for
+            # good (or a day in Redis).
+            upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+            stored = getattr(upload, "tmp_storage_name", None)
+            if stored is not None:
+                with suppress(FileNotFoundError):
+                    self.get_tmp_storage_class()(name=stored).remove()
         return response
 
     @method_decorator(require_POST)

@@ -120,3 +120,14 @@ def test_confirming_a_preview_still_works_after_a_later_one(data_entry_client, p
         "2020-CN-IT-001",
         "2020-CN-IT-002",
     ]
+
+
+def test_a_preview_that_cannot_be_confirmed_keeps_no_file(data_entry_client, import_storage):
+    response = upload(data_entry_client, csv_bytes([row(unit="")]))
+    assert "confirm_form" not in response.context
+    stored = response.context["form"].cleaned_data["import_file"].tmp_storage_name
+    if import_storage == "redis":
+        storage = admin.site.get_model_admin(Shipment).get_tmp_storage_class()
+        assert storage(name=stored).read() is None
+    else:
+        assert not os.path.exists(os.path.join(tempfile.gettempdir(), stored))
