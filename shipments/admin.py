@@ -1,6 +1,8 @@
 """The staff tool: shipments on one page, the status workflow, publishing, history, import."""
 
 import copy
+import os
+from contextlib import suppress
 
 import tablib
 from django.contrib import admin, messages
@@ -12,7 +14,9 @@ from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.decorators import method_decorator
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -20,6 +24,9 @@ from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments import review
 from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
+from shipments.imports import pending
+from shipments.imports.files import Limits
+from shipments.imports.forms import UploadForm
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.models import PendingChange, Shipment, ShipmentItem, Source, SupplyCategory
@@ -178,6 +185,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     # Import settings (django-import-export).
     resource_classes = [ShipmentItemResource]
     formats = [CSV, XLSX]
+    import_form_class = UploadForm
     import_template_name = "admin/shipments/shipment/import.html"
 
     class Media:
@@ -398,33 +406,83 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         context["informational_columns"] = sorted(INFORMATIONAL_COLUMNS)
+        context["import_limits"] = Limits.from_settings()
         context["template_urls"] = {
             extension: reverse("admin:shipments_shipment_import_template", args=[extension])
             for extension in TEMPLATE_FORMATS
         }
         return context
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        confirm_form = context.get("confirm_form")
+        if confirm_form is not None:
+            # The preview offers a confirmation: of this file, in this format,
+            # once. The file by its name as the confirmation reads it back.
+            pending.remember(
+                request.session,
+                os.path.basename(confirm_form.initial["import_file_name"]),
+                confirm_form.initial["format"],
+            )
+        else:
+            # django-import-export stores every file it previews; one that
+            # cannot be confirmed would stay in the temporary folder for
+            # good (or a day in Redis).
+            upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+            stored = getattr(upload, "tmp_storage_name", None)
+            if stored is not None:
+                with suppress(FileNotFoundError):
+                    self.get_tmp_storage_class()(name=stored).remove()
+        return response
+
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
-        # The confirmation carries the stored file's name and the format's
-        # index back from the browser: answer a tampered, stale or repeated
-        # confirmation clearly rather than with a server error.
+        """Import a file this session previewed, once (see `shipments.imports.pending`).
+
+        The confirmation carries the stored file's name, its format and the
+        resource back from the browser. Another format or resource than the
+        preview's is a 400; a file this session has no preview of to confirm
+        (already imported, gone from the temporary storage, or never its own)
+        sends staff back to upload it again; never a server error.
+        """
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_confirm_form(request)
-        if form.is_valid():
-            index = form.cleaned_data["format"]
-            if not index.isdigit() or int(index) >= len(self.get_import_formats()):
-                return HttpResponseBadRequest("Unknown import format.", content_type="text/plain")
+        resources = ["", *map(str, range(len(self.get_import_resource_classes(request))))]
+        if not form.is_valid() or form.cleaned_data["resource"] not in resources:
+            return HttpResponseBadRequest("Not a confirmation of an import.", "text/plain")
+        file_format = pending.take(request.session, form.cleaned_data["import_file_name"])
+        if file_format is None:
+            return self.upload_again(request)
+        if form.cleaned_data["format"] != file_format:
+            return HttpResponseBadRequest("Unknown import format.", "text/plain")
+        input_format = self.get_import_formats()[int(file_format)](encoding=self.from_encoding)
+        tmp_storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
         try:
-            return super().process_import(request, **kwargs)
+            # The cache (with Redis) answers None for a file it no longer holds.
+            data = tmp_storage.read()
         except FileNotFoundError:
-            self.message_user(
-                request,
-                "The uploaded file is no longer here (already imported, or too old): "
-                "upload it again.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
+            data = None
+        if data is None:
+            return self.upload_again(request)
+        dataset = input_format.create_dataset(data)
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        tmp_storage.remove()
+        return self.process_result(result, request)
+
+    def upload_again(self, request):
+        self.message_user(
+            request,
+            "The uploaded file is no longer here (already imported, or too old): upload it again.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(reverse("admin:shipments_shipment_import"))
 
     def process_result(self, result, request):
         # The confirmed import runs again from the file; should a row have
@@ -550,14 +608,14 @@ class PendingChangeAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, approve):
         shipment_admin = self.admin_site.get_model_admin(Shipment)
         outcomes = {}
-        for pending in queryset.select_related("shipment", "submitted_by"):
+        for change in queryset.select_related("shipment", "submitted_by"):
             state = review.decide(
-                pending,
+                change,
                 approve,
                 request.user,
                 apply_edit=lambda held: shipment_admin.approve_edit(request, held),
             )
-            outcomes.setdefault(PendingChange.State(state).label, []).append(str(pending.shipment))
+            outcomes.setdefault(PendingChange.State(state).label, []).append(str(change.shipment))
         for label, names in outcomes.items():
             level = (
                 messages.WARNING

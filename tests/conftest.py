@@ -41,6 +41,33 @@ def fresh_process_state(monkeypatch):
     monkeypatch.setattr(replicas, "_down_until", {})
 
 
+# Keys of the uploads tests store in Redis, deleted after each test; never
+# cache.clear(), which would empty the Redis database others use.
+REDIS_UPLOADS_PREFIX = "aidtracker-tests-imports"
+
+
+@pytest.fixture(params=["folder", "redis"])
+def import_storage(request, settings):
+    """Where an upload waits for its confirmation: a temporary folder, or Redis (REDIS_URL)."""
+    if request.param == "folder":
+        yield request.param
+        return
+    from django.core.cache import cache
+
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": REDIS_UPLOADS_PREFIX,
+        }
+    }
+    yield request.param
+    redis = cache._cache.get_client()
+    for key in redis.scan_iter(f"{REDIS_UPLOADS_PREFIX}:*"):
+        redis.delete(key)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def jinja2_templates_report_their_context():
     """The test client gathers `response.context` from Django's template_rendered signal,

@@ -1,10 +1,14 @@
-"""Property-based attacks on every public endpoint: never a 5xx, markup always escaped.
+"""Property-based attacks on every public endpoint and the staff import: never a 5xx,
+markup always escaped.
 
 Hypothesis throws arbitrary query strings, parameter values and path segments
 (huge numbers, malformed dates, SQL and markup fragments, NUL bytes, very
-long strings, non-Latin scripts) at the site, with a little data present.
+long strings, non-Latin scripts) at the site, with a little data present;
+and arbitrary files and form fields at the admin's import and its
+confirmation, with the upload waiting in a folder or in Redis.
 """
 
+import io
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -12,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shipments.filters import ShipmentFilter
+from shipments.imports.rows import COLUMN_NAMES
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
@@ -19,6 +24,8 @@ from tests.factories import (
     ShipmentItemFactory,
     SourceFactory,
 )
+from tests.imports.test_import import CONFIRM_URL, IMPORT_URL, csv_bytes, row, upload
+from tests.imports.test_limits import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +152,62 @@ def test_markup_in_a_search_is_escaped_or_refused(client, some_data, endpoint):
     check(response, body, endpoint)
     if endpoint == "/shipments/":
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+# The staff import ------------------------------------------------------------
+
+# Choice indexes and what passes for them.
+indexes = st.one_of(st.sampled_from(["0", "1", "2", "-1", "", "01", " 0", "²", "\u0661"]), values)
+GOOD_CSV = csv_bytes([row()])
+files = st.one_of(
+    st.binary(max_size=2000),
+    st.sampled_from(
+        [
+            GOOD_CSV,
+            GOOD_CSV.decode().encode("utf-16"),
+            GOOD_CSV.decode().encode("utf-16-le"),
+            csv_bytes([row(recipient="Liège")]).decode().encode("cp1252"),
+            xlsx_bytes([row()]),
+            b"",
+            b"\xef\xbb\xbf",
+        ]
+    ),
+    # The template's header, then rows of hostile cells.
+    st.lists(st.lists(values, max_size=len(COLUMN_NAMES) + 2), max_size=4).map(
+        lambda rows: csv_bytes([dict(zip(COLUMN_NAMES, cells, strict=False)) for cells in rows])
+    ),
+)
+CONFIRM_FIELDS = ["format", "resource", "import_file_name", "original_file_name"]
+file_names = st.one_of(
+    values, st.sampled_from(["../../etc/passwd", "x/", ".", "tmp", "/tmp/", "passwd"])
+)
+
+
+@HYPOTHESIS
+@given(file_format=indexes, resource=indexes, content=files, name=file_names)
+def test_any_upload_gets_a_clear_answer(
+    data_entry_client, import_storage, file_format, resource, content, name
+):
+    upload = io.BytesIO(content)
+    upload.name = name  # sent as the browser would, whatever Django makes of it
+    response = data_entry_client.post(
+        IMPORT_URL, {"format": file_format, "resource": resource, "import_file": upload}
+    )
+    check(response, response.content, IMPORT_URL)
+
+
+@HYPOTHESIS
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(CONFIRM_FIELDS), st.one_of(st.none(), indexes, file_names)
+    ),
+    twice=st.booleans(),
+)
+def test_any_confirmation_gets_a_clear_answer(data_entry_client, import_storage, changes, twice):
+    """Any field changed (None: left out), sent once or twice, after a real preview."""
+    confirmation = dict(upload(data_entry_client, GOOD_CSV).context["confirm_form"].initial)
+    confirmation.update(changes)
+    data = {name: value for name, value in confirmation.items() if value is not None}
+    for _ in range(2 if twice else 1):
+        response = data_entry_client.post(CONFIRM_URL, data)
+        check(response, response.content, CONFIRM_URL)

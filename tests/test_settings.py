@@ -107,3 +107,25 @@ def test_rates_in_the_documented_form(raw):
 def test_a_malformed_rate_names_the_variable(raw):
     with pytest.raises(ImproperlyConfigured, match="DJANGO_EXPORT_RATE"):
         parse_rate("DJANGO_EXPORT_RATE", raw)
+
+
+def test_import_limits_come_from_the_environment():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.IMPORT_MAX_FILE_BYTES, s.IMPORT_MAX_ROWS, s.IMPORT_MAX_CELLS)",
+        DJANGO_DEBUG="True",
+        DJANGO_IMPORT_MAX_FILE_MB="3",
+        DJANGO_IMPORT_MAX_ROWS="500",
+        DJANGO_IMPORT_MAX_CELLS="9000",
+    )
+    assert result.stdout.split() == [str(3 * 1024 * 1024), "500", "9000"], result.stderr
+
+
+@pytest.mark.parametrize("raw", ["lots", "0"])
+def test_start_up_stops_on_a_malformed_import_limit(raw):
+    result = run_check(DJANGO_DEBUG="True", DJANGO_IMPORT_MAX_ROWS=raw)
+    assert result.returncode != 0
+    assert f"DJANGO_IMPORT_MAX_ROWS='{raw}'" in result.stderr

@@ -2,8 +2,9 @@
 
 The resource is glue: each import gets its own `ImportRun`
 (`shipments.imports.run`), which reads the rows through `SupplyLineForm`
-(`shipments.imports.rows`) and writes what they mean. The whole import is
-one transaction: one invalid row means nothing is saved.
+(`shipments.imports.rows`) and then writes what they mean, unless it is a
+preview. The whole import is one transaction: one invalid row means nothing
+is saved.
 """
 
 from django.core.exceptions import ValidationError
@@ -57,10 +58,14 @@ class ShipmentItemResource(resources.ModelResource):
         return [fields.Field(column_name=name) for name in COLUMN_NAMES]
 
     def import_data(self, dataset, **kwargs):
-        """Import `dataset`; any invalid row rolls the whole import back."""
+        """Import `dataset`; any invalid row rolls the whole import back.
+
+        A dry run (the admin's preview) reads the rows and writes nothing.
+        """
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         kwargs["run"] = ImportRun(user=kwargs.get("user"))
+        kwargs["preview"] = kwargs.get("dry_run", False)
         return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, *, run, **kwargs):
@@ -95,8 +100,11 @@ class ShipmentItemResource(resources.ModelResource):
             row_result.original = line.original
         return row_result
 
-    def after_import(self, dataset, result, *, run, **kwargs):
-        # Nothing is written for a file with a wrong row: it is rolled back.
-        if not (result.has_errors() or result.has_validation_errors()):
+    def after_import(self, dataset, result, *, run, preview, **kwargs):
+        # Nothing is written for a file with a wrong row. Nor by a preview:
+        # written and rolled back, its writes would hold locks (on the data
+        # version every change replaces, on the shipments it changes) that
+        # every staff save waits for until the preview ends.
+        if not (preview or result.has_errors() or result.has_validation_errors()):
             run.save()
         result.created = dict(run.created)

@@ -8,6 +8,11 @@ is matched by its reference and an item, within its shipment, by
 (category, description, unit), so importing the same file twice changes
 nothing. Imported shipments are never published by the import, nor
 unpublished by a re-import: publishing stays an editor's act.
+
+Reading writes nothing: new parties and shipments wait in the run, unsaved,
+until `save` writes everything at the end. So a preview, which only reads,
+holds no lock that a staff save would wait for, and a confirmed import
+locks what it writes only while it writes.
 """
 
 import copy
@@ -72,12 +77,13 @@ class RowErrors(dict):
 
 
 class PartyMatcher:
-    """Finds parties by slug or exact name, creating the unknown ones."""
+    """Finds parties by slug or exact name, making the unknown ones (saved by `save`)."""
 
     def __init__(self, model, wanted):
         self.model = model
         self.by_slug = {}
         self.by_name = {}
+        self.new = []
         for chunk in in_chunks(wanted):
             for party in model.objects.filter(Q(slug__in=chunk) | Q(name__in=chunk)):
                 self._remember(party)
@@ -97,12 +103,17 @@ class PartyMatcher:
         return named[0] if named else None
 
     def create(self, name, **values):
+        """A new party, checked, and found by later rows; written by `save`."""
         party = self.model(name=name, slug=self._free_slug(name), **values)
         # The country was checked on reading and the slug was found free.
         party.full_clean(exclude=["country"], validate_unique=False)
-        party.save()
         self._remember(party)
+        self.new.append(party)
         return party
+
+    def save(self):
+        for party in self.new:
+            party.save()
 
     def _free_slug(self, name):
         base = slugify(name)[:180].strip("-") or self.model._meta.model_name
@@ -115,14 +126,24 @@ class PartyMatcher:
 
 @dataclass
 class ShipmentInFile:
-    """One shipment of the file: where it first appears, its cells there, what it became."""
+    """One shipment of the file: where it first appears, its cells there, what it becomes.
+
+    What the rows change: the shipment's own columns (`columns_changed`, and
+    always for a new shipment) and its donors (`donors`, the list to link, or
+    None when they stay as stored).
+    """
 
     first_row: int
     cells: tuple
     shipment: Shipment | None = None
-    changed: bool = False
+    columns_changed: bool = False
+    donors: list | None = None
     item_rows: dict = field(default_factory=dict)
     next_position: int = 0
+
+    @property
+    def changed(self):
+        return self.columns_changed or self.donors is not None
 
 
 @dataclass
@@ -141,6 +162,7 @@ class ImportRun:
         self.user = user if getattr(user, "pk", None) else None
         self.created = {"shipments": 0, "donors": 0, "recipients": 0}
         self.in_file = {}
+        # The ShipmentInFile of each new shipment, in the order of the file.
         self.new_shipments = []
         self.new_items = []
         self.changed_items = []
@@ -215,7 +237,7 @@ class ImportRun:
         in_file = self.in_file[reference] = ShipmentInFile(first_row=number, cells=cells)
         said = form.shipment_columns()
         if said is not None:
-            in_file.shipment, in_file.changed = self._sync_shipment(said, errors)
+            self._sync_shipment(in_file, said, errors)
         shipment = in_file.shipment
         if shipment is not None and shipment.pk is not None:
             in_file.next_position = self.last_positions.get(shipment.pk, -1) + 1
@@ -265,8 +287,11 @@ class ImportRun:
         shipment_changed = in_file.changed and in_file.first_row == number
         return ReadLine(item, original, "update" if item_changed or shipment_changed else "skip")
 
-    def _sync_shipment(self, said, errors):
-        """Create or update the shipment a row describes; (shipment or None, changed)."""
+    def _sync_shipment(self, in_file, said, errors):
+        """Find or make the shipment a row describes, with what the row changes, in `in_file`.
+
+        The shipment stays None when the row is wrong; nothing is written (see `save`).
+        """
         donors = [
             self._party(self.donors, donor, "donors", "donor_countries", Donor.Kind, errors)
             for donor in said.donors
@@ -280,7 +305,7 @@ class ImportRun:
             errors,
         )
         if errors:
-            return None, False
+            return
         shipment = self.shipments.get(said.reference)
         new = shipment is None
         if new:
@@ -296,12 +321,17 @@ class ImportRun:
         values["destination_country"] = values["destination_country"] or destination
         if not values["origin_country"]:
             errors.add("origin_country", "The donors are from several countries: give the origin.")
-            return None, False
-        values["recipient_id"] = recipient.pk
-        changed = new or any(getattr(shipment, name) != value for name, value in values.items())
+            return
+        # A new recipient has no key (None) until it is saved, before the shipment.
+        changed = (
+            new
+            or shipment.recipient_id != recipient.pk
+            or any(getattr(shipment, name) != value for name, value in values.items())
+        )
         if changed:
             for name, value in values.items():
                 setattr(shipment, name, value)
+            shipment.recipient = recipient
             shipment.updated_by_id = getattr(self.user, "pk", None)
             shipment._history_user = self.user
             try:
@@ -325,20 +355,15 @@ class ImportRun:
                 )
             except ValidationError as error:
                 errors.add_model_errors(error)
-                return None, False
+                return
+        in_file.shipment, in_file.columns_changed = shipment, changed
         if new:
-            # Written in bulk with the supply lines (see save).
-            shipment.import_donors = donors
-            self.new_shipments.append(shipment)
+            in_file.donors = donors
+            self.new_shipments.append(in_file)
             self.shipments[said.reference] = shipment
             self.created["shipments"] += 1
-            return shipment, True
-        if changed:
-            shipment.save()
-        if {donor.pk for donor in shipment.donors.all()} != {donor.pk for donor in donors}:
-            shipment.donors.set(donors)
-            changed = True
-        return shipment, changed
+        elif {donor.pk for donor in shipment.donors.all()} != {donor.pk for donor in donors}:
+            in_file.donors = donors
 
     def _party(self, matcher, said, column, country_column, kinds, errors):
         try:
@@ -369,7 +394,27 @@ class ImportRun:
     # Writing -------------------------------------------------------------
 
     def save(self):
-        """Write the new shipments and the new and changed supply lines, with their history."""
+        """Write the parties, shipments and supply lines the rows describe, with their history.
+
+        Raises ValidationError, having written nothing, if a stored shipment
+        the file changes was saved by someone else since the run read it.
+        """
+        stored = [
+            in_file
+            for in_file in self.in_file.values()
+            if in_file.shipment is not None and not in_file.shipment._state.adding
+        ]
+        self._check_unchanged(
+            [in_file.shipment for in_file in stored if in_file.changed]
+            + [item.shipment for item in [*self.new_items, *self.changed_items]]
+        )
+        self.donors.save()
+        self.recipients.save()
+        for in_file in stored:
+            if in_file.columns_changed:
+                in_file.shipment.save()
+            if in_file.donors is not None:
+                in_file.shipment.donors.set(in_file.donors)
         # The derived columns are written once, below, when all they are made
         # of is in place, rather than by each bulk write.
         with bulk_write():
@@ -395,9 +440,33 @@ class ImportRun:
         # The search text and donor columns of the new shipments, now that
         # their donors are linked, and of those given new lines.
         refresh_derived_columns(
-            {shipment.pk for shipment in self.new_shipments}
+            {in_file.shipment.pk for in_file in self.new_shipments}
             | {item.shipment_id for item in self.new_items}
         )
+
+    def _check_unchanged(self, shipments):
+        """Lock these shipments, as read, until the import ends; refuse any changed since.
+
+        Their rows were read without a lock, so that a preview holds none:
+        someone may have saved one meanwhile, and the import would write
+        over it (as the admin's change page refuses to, see ShipmentAdminForm).
+        """
+        read = {shipment.pk: shipment for shipment in shipments if not shipment._state.adding}
+        versions = {}
+        for chunk in in_chunks(read):
+            locked = Shipment.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            versions.update(locked.values_list("pk", "version"))
+        stale = sorted(
+            shipment.reference
+            for pk, shipment in read.items()
+            if versions.get(pk) != shipment.version
+        )
+        if stale:
+            raise ValidationError(
+                f"{'Shipment' if len(stale) == 1 else 'Shipments'} {', '.join(stale)} "
+                f"{'was' if len(stale) == 1 else 'were'} changed by someone else while the "
+                "file was read: nothing was imported; import the file again."
+            )
 
     def _save_new_shipments(self):
         """Write the new shipments, their donors and their history, a few queries in all.
@@ -405,17 +474,17 @@ class ImportRun:
         Saving them one by one, each with a history row for the shipment and
         another for its donors, took most of a large import's time.
         """
-        shipments = self.new_shipments
-        if not shipments:
+        if not self.new_shipments:
             return
+        shipments = [in_file.shipment for in_file in self.new_shipments]
         Shipment.objects.bulk_create(shipments)
         records = Shipment.history.bulk_history_create(shipments, default_user=self.user)
         record_of = {record.id: record for record in records}
         through = Shipment.donors.through
         links = through.objects.bulk_create(
-            through(shipment_id=shipment.pk, donor_id=donor.pk)
-            for shipment in shipments
-            for donor in shipment.import_donors
+            through(shipment_id=in_file.shipment.pk, donor_id=donor.pk)
+            for in_file in self.new_shipments
+            for donor in in_file.donors
         )
         # The history of the donors list, as simple-history records it on
         # each change: one row per link, pointing at the shipment's record.
