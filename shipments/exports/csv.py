@@ -85,7 +85,9 @@ def sql_cell(kind, expression):
         text = f"NULLIF(({expression})::text, '')"
         pattern = sql_string(cols.FORMULA_PATTERN)
         replacement = sql_string(cols.FORMULA_REPLACEMENT)
-        return f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
+        neutralised = f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
+        any_trigger = sql_string(cols.ANY_TRIGGER)
+        return f"CASE WHEN {text} ~ {any_trigger} THEN {neutralised} ELSE {text} END"
     if kind == cols.NUMBER:
         return f"trim_scale(({expression})::numeric)::text"
     if kind == cols.DATE:
