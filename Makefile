@@ -39,6 +39,9 @@ lint: install-dev
 # The browser tests (tests/browser) run when Chromium is installed (/usr/bin/chromium,
 # or CHROMIUM=path); without it they are left out with a message, or fail under CI=true.
 # `make test BROWSER=0` leaves them out of a local run; CI always runs them.
+# Likewise tests/exports/test_spreadsheets.py opens the downloads in LibreOffice
+# (soffice, from `apt-get install -y --no-install-recommends libreoffice-calc-nogui`):
+# skipped with a message without it, failed under CI=true.
 test: export DJANGO_DEBUG ?= True
 test: lint
 ifeq ($(BROWSER),0)

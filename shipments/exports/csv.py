@@ -45,8 +45,7 @@ def render_cell(kind, value, base_url):
     if value is None or value == "":
         return ""
     if kind == cols.TEXT:
-        text = str(value)
-        return "'" + text if text.startswith(cols.FORMULA_TRIGGERS) else text
+        return cols.neutralise_formulas(str(value))
     if kind == cols.NUMBER:
         return format_decimal(value) if isinstance(value, Decimal) else str(int(value))
     if kind == cols.DATE:
@@ -84,8 +83,11 @@ def sql_cell(kind, expression):
     """SQL rendering of one cell; mirrors `render_cell`. NULL is COPY's empty cell."""
     if kind == cols.TEXT:
         text = f"NULLIF(({expression})::text, '')"
-        triggers = ", ".join(sql_string(trigger) for trigger in cols.FORMULA_TRIGGERS)
-        return f"CASE WHEN left({text}, 1) IN ({triggers}) THEN '''' || {text} ELSE {text} END"
+        pattern = sql_string(cols.FORMULA_PATTERN)
+        replacement = sql_string(cols.FORMULA_REPLACEMENT)
+        neutralised = f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
+        any_trigger = sql_string(cols.ANY_TRIGGER)
+        return f"CASE WHEN {text} ~ {any_trigger} THEN {neutralised} ELSE {text} END"
     if kind == cols.NUMBER:
         return f"trim_scale(({expression})::numeric)::text"
     if kind == cols.DATE:

@@ -61,11 +61,9 @@ def cell_text(value):
         return str(int(value))
     # PostgreSQL refuses NUL characters in text; they are never meant.
     text = str(value).replace("\x00", "")
-    # The export prefixes a text cell starting with a formula trigger with
-    # "'", so that a spreadsheet never runs it: read it back without.
-    if text.startswith("'") and text[1:2] and text[1] in columns.FORMULA_TRIGGERS:
-        text = text[1:]
-    return text.strip()
+    # The export puts "'" before every formula trigger where a spreadsheet
+    # might start a cell, so that none is ever run: read it back without.
+    return columns.restore_formulas(text).strip()
 
 
 def split_list(text):

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.ci import under_ci
+
 BROWSER_TESTS = Path(__file__).parent
 SCREENSHOTS = BROWSER_TESTS / "screenshots"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -37,7 +39,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-TRUE_WORDS = {"1", "true", "yes", "on"}
 LEFT_OUT = pytest.StashKey[int]()
 
 
@@ -58,10 +59,6 @@ def chromium_missing_message():
         "`CHROMIUM=/opt/chrome/chrome make test`. Never `playwright install`: the tests use "
         "the system's browser. To leave them out of a local run: `make test BROWSER=0`."
     )
-
-
-def under_ci():
-    return os.environ.get("CI", "").strip().lower() in TRUE_WORDS
 
 
 def is_browser_test(item):

@@ -81,7 +81,7 @@ def tricky():
         category=category("ventilators"),
         description="-ventilator sets",
         quantity=None,
-        quantity_note="dozens",
+        quantity_note="dozens; +/- 10",
         unit="sets",
     )
     ShipmentItemFactory(
@@ -104,7 +104,7 @@ EXPECTED_ITEMS = (
     "category_name,donor_kinds,recipient_kind,recipient_country_name,origin_country,"
     "destination_country,announced_on,arrived_on,terms,transport_mode,arrival_point\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
-    "Hôpital de Liège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens,sets,"
+    "Hôpital de Liège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,"
     "http://testserver/shipments/2020-CN-BE-007/,false,,Ventilators,other; regional-government,"
     "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
@@ -133,7 +133,7 @@ def test_shipments_csv_values(client, tricky):
     assert row["announced_on"] == ""
     assert row["notes"] == 'He said "dozens", then\nmore, later'
     assert row["sources"] == (
-        "Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; @untitled report"
+        "Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; '@untitled report"
     )
     assert row["url"] == "http://testserver/shipments/2020-CN-BE-007/"
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
 from donors.models import Donor, Recipient
-from shipments.columns import FORMULA_TRIGGERS
+from shipments.columns import neutralise_formulas
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES
 from shipments.imports.run import ImportRun
@@ -75,8 +75,7 @@ def export_like_items_csv(items):
     """Rows as /items.csv writes them: codes, '; '-joined lists, neutralised text."""
 
     def text(value):
-        value = "" if value is None else str(value)
-        return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+        return neutralise_formulas("" if value is None else str(value))
 
     rows = []
     for item in items:
@@ -86,7 +85,7 @@ def export_like_items_csv(items):
             {
                 "shipment_reference": shipment.reference,
                 "status": shipment.status,
-                "donors": "; ".join(text(donor.name) for donor in donors),
+                "donors": text("; ".join(donor.name for donor in donors)),
                 "donor_countries": "; ".join(donor.country.code for donor in donors),
                 "recipient": text(shipment.recipient.name),
                 "recipient_country": shipment.recipient.country.code,
@@ -289,6 +288,26 @@ def test_neutralised_cells_are_read_back():
     import_file(csv_bytes([row(description="'=cmd|calc", quantity_note="'not given")]))
     item = ShipmentItem.objects.get()
     assert (item.description, item.quantity_note) == ("=cmd|calc", "'not given")
+
+
+def test_cells_neutralised_after_a_separator_are_read_back():
+    import_file(
+        csv_bytes(
+            [
+                row(
+                    donors="1st Aid; '=cmd|calc",
+                    donor_countries="CN; CN",
+                    donor_kinds="ngo; foundation",
+                    description="Masks; '=1+1, '\N{FULLWIDTH EQUALS SIGN}2",
+                    quantity_note="''+ not given",
+                )
+            ]
+        )
+    )
+    item = ShipmentItem.objects.get()
+    assert item.description == "Masks; =1+1, \N{FULLWIDTH EQUALS SIGN}2"
+    assert item.quantity_note == "'+ not given"
+    assert sorted(item.shipment.donors.values_list("name", flat=True)) == ["1st Aid", "=cmd|calc"]
 
 
 def test_nul_characters_are_dropped():
