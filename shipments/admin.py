@@ -29,9 +29,10 @@ from shipments.imports.files import Limits
 from shipments.imports.forms import UploadForm
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
+from shipments.imports.run import ImportRun
 from shipments.models import PendingChange, Shipment, ShipmentItem, Source, SupplyCategory
 
-PUBLISH_PERMISSION = "shipments.publish_shipment"
+PUBLISH_PERMISSION = review.PUBLISH_PERMISSION
 TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
 
 
@@ -285,6 +286,29 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def apply_held(self, request, pending):
+        """Apply a held edit or import as this (editor's) request would; returns its errors."""
+        if pending.kind == PendingChange.Kind.IMPORT:
+            return self.approve_import(request, pending)
+        return self.approve_edit(request, pending)
+
+    def approve_import(self, request, pending):
+        """Import the held rows again, as the editor: every row is judged anew."""
+        dataset = tablib.Dataset(headers=pending.data["headers"])
+        for cells in pending.data["rows"]:
+            dataset.append([cells.get(name, "") for name in dataset.headers])
+        run = ImportRun(user=request.user)
+        try:
+            run.open(dataset)
+            for number, cells in enumerate(dataset.dict, start=1):
+                run.read(number, cells)
+            run.save()
+        except ValidationError as error:
+            return error.messages
+        except ValueError as error:
+            return [str(error)]
+        return []
+
     def approve_edit(self, request, pending):
         """Apply a held edit as the editor would have saved it; the form's errors if it fails."""
         data = review.submitted_form(pending)
@@ -512,6 +536,20 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
             "New shipments are not published."
         )
         self.message_user(request, message, messages.SUCCESS)
+        held = getattr(result, "held_for_review", [])
+        if held:
+            self.message_user(
+                request,
+                ngettext(
+                    "The changes to published shipment %(names)s wait for an editor's "
+                    "approval; the public sees it as it was until then.",
+                    "The changes to published shipments %(names)s wait for an editor's "
+                    "approval; the public sees them as they were until then.",
+                    len(held),
+                )
+                % {"names": ", ".join(held)},
+                messages.WARNING,
+            )
 
 
 class ShipmentPartAdmin(StaffAdmin):
@@ -613,7 +651,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
                 change,
                 approve,
                 request.user,
-                apply_edit=lambda held: shipment_admin.approve_edit(request, held),
+                apply_held=lambda held: shipment_admin.apply_held(request, held),
             )
             outcomes.setdefault(PendingChange.State(state).label, []).append(str(change.shipment))
         for label, names in outcomes.items():

@@ -14,6 +14,7 @@ from django.http import QueryDict
 
 from shipments.models import PendingChange, Shipment
 
+PUBLISH_PERMISSION = "shipments.publish_shipment"
 EMPTY = "(empty)"
 # Sent with every form, meaningless once it has been checked.
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother"}
@@ -51,6 +52,18 @@ def hold_status(shipments, status, user):
         )
         for shipment in shipments
     ]
+
+
+def hold_import(shipment, headers, rows, summary, user):
+    """Keep what an import would change in `shipment`: its rows of the file, for review."""
+    return PendingChange.objects.create(
+        shipment=shipment,
+        kind=PendingChange.Kind.IMPORT,
+        data={"headers": list(headers), "rows": rows},
+        summary=summary,
+        based_on_version=shipment.version,
+        submitted_by=user,
+    )
 
 
 def submitted_form(pending):
@@ -123,11 +136,12 @@ def form_errors(form, formsets):
 # Deciding -------------------------------------------------------------------
 
 
-def decide(pending, approve, user, apply_edit):
+def decide(pending, approve, user, apply_held):
     """Approve (apply) or reject one held change; returns its state afterwards.
 
-    `apply_edit(pending)` applies a held form edit and returns its errors.
-    A change already decided (say, by another editor meanwhile) is left alone.
+    `apply_held(pending)` applies a held form edit or import, as the staff
+    tool does, and returns its errors. A change already decided (say, by
+    another editor meanwhile) is left alone.
     """
     with transaction.atomic():
         pending = PendingChange.objects.select_for_update().get(pk=pending.pk)
@@ -144,7 +158,7 @@ def decide(pending, approve, user, apply_edit):
                 "The shipment changed after this was submitted; it was not applied.",
             )
             return pending.state
-        errors = apply(pending, user, apply_edit)
+        errors = apply(pending, user, apply_held)
         if errors:
             pending.decide(PendingChange.State.OUTDATED, user, "\n".join(errors))
         else:
@@ -152,10 +166,8 @@ def decide(pending, approve, user, apply_edit):
         return pending.state
 
 
-def apply(pending, user, apply_edit):
+def apply(pending, user, apply_held):
     if pending.kind == PendingChange.Kind.STATUS:
         Shipment.objects.filter(pk=pending.shipment_id).mark(pending.data["status"], user=user)
         return []
-    if pending.kind == PendingChange.Kind.EDIT:
-        return apply_edit(pending)
-    raise ValueError(f"Unknown kind of change {pending.kind!r}")
+    return apply_held(pending)

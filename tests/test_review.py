@@ -6,9 +6,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from donors.models import Donor
 from shipments.models import PendingChange, Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data
 from tests.factories import DonorFactory, ShipmentFactory, ShipmentItemFactory, category
+from tests.imports.test_import import confirm, csv_bytes, upload
+from tests.imports.test_import import row as import_row
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +246,75 @@ def test_supply_lines_of_a_published_shipment_change_only_on_its_page(
     editor_client.post(url, fields)
     item.refresh_from_db()
     assert item.quantity == 45_000
+
+
+# The import -------------------------------------------------------------------
+
+
+def import_rows(staff_client, rows):
+    preview = upload(staff_client, csv_bytes(rows))
+    assert preview.status_code == 200
+    return preview, confirm(staff_client, preview)
+
+
+def test_a_data_entry_import_holds_what_it_changes_in_published_shipments(
+    client, data_entry_client, data_entry, editor_client, editor
+):
+    import_rows(editor_client, [import_row(status="dispatched")])
+    published = Shipment.objects.get()
+    Shipment.objects.update(is_published=True)
+    draft = ShipmentFactory(reference="DRAFT-1", status="pledged", is_published=False)
+    draft.donors.set([Donor.objects.get(slug="jack-ma-foundation")])
+    gloves = {"category": "gloves", "description": "Gloves", "unit": "pairs"}
+    rows = [
+        import_row(status="delivered"),
+        import_row(status="delivered", quantity="250000", **gloves),
+        import_row(
+            shipment_reference="DRAFT-1", status="dispatched", recipient=draft.recipient.name
+        ),
+        import_row(shipment_reference="NEW-1", status="pledged"),
+    ]
+    preview, response = import_rows(data_entry_client, rows)
+    shown = " ".join(preview.content.decode().split())
+    assert "This file changes published shipment 2020-CN-IT-001. That change waits" in shown
+    assert any("wait for an editor's approval" in note for note in messages(response))
+    # The draft changed and the new shipment exists; the published one did not change.
+    assert Shipment.objects.get(reference="DRAFT-1").status == "dispatched"
+    assert Shipment.objects.filter(reference="NEW-1").exists()
+    published.refresh_from_db()
+    assert published.status == "dispatched"
+    assert published.items.count() == 1
+    assert "Gloves" not in public_page(client, published)
+    [pending] = PendingChange.objects.pending()
+    assert (pending.shipment, pending.kind, pending.submitted_by) == (
+        published,
+        "import",
+        data_entry,
+    )
+    assert pending.summary == "status: dispatched → delivered; supply lines added: 1"
+    # An editor approves: the rows are imported again, as the editor.
+    decide(editor_client, "approve", [pending])
+    published.refresh_from_db()
+    assert (published.status, published.updated_by) == ("delivered", editor)
+    assert published.items.get(description="Gloves").quantity == 250_000
+    assert "Gloves" in public_page(client, published)
+    pending.refresh_from_db()
+    assert pending.state == "approved"
+
+
+def test_an_editors_import_changes_published_shipments_at_once(editor_client):
+    published = ShipmentFactory(reference="2020-CN-IT-001", status="dispatched")
+    published.donors.add(DonorFactory(name="Jack Ma Foundation", slug="jack-ma-foundation"))
+    preview, _ = import_rows(editor_client, [import_row(status="delivered")])
+    assert "This file changes published" not in preview.content.decode()
+    published.refresh_from_db()
+    assert published.status == "delivered"
+    assert not PendingChange.objects.exists()
+
+
+def test_an_unchanged_published_shipment_is_not_held(data_entry_client, editor_client):
+    import_rows(editor_client, [import_row()])
+    Shipment.objects.update(is_published=True)
+    _, response = import_rows(data_entry_client, [import_row()])
+    assert response.status_code == 302
+    assert not PendingChange.objects.exists()

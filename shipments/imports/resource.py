@@ -105,6 +105,8 @@ class ShipmentItemResource(resources.ModelResource):
         # written and rolled back, its writes would hold locks (on the data
         # version every change replaces, on the shipments it changes) that
         # every staff save waits for until the preview ends.
+        # Named in the preview, then held for review when the import is confirmed.
+        result.held_for_review = sorted(in_file.shipment.reference for in_file in run.held())
         if not (preview or result.has_errors() or result.has_validation_errors()):
             run.save()
         result.created = dict(run.created)

@@ -7,7 +7,10 @@ own run. Parties are matched by slug or exact name, or created; a shipment
 is matched by its reference and an item, within its shipment, by
 (category, description, unit), so importing the same file twice changes
 nothing. Imported shipments are never published by the import, nor
-unpublished by a re-import: publishing stays an editor's act.
+unpublished by a re-import: publishing stays an editor's act. What the file
+would change in a published shipment, for a user who may not publish, is
+held for an editor's review (`shipments.review`), with the rows that say it,
+and written only when an editor approves.
 
 Reading writes nothing: new parties and shipments wait in the run, unsaved,
 until `save` writes everything at the end. So a preview, which only reads,
@@ -25,6 +28,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
+from shipments import review
 from shipments.imports.rows import (
     COLUMN_NAMES,
     REPEATED_SHIPMENT_COLUMNS,
@@ -140,6 +144,10 @@ class ShipmentInFile:
     donors: list | None = None
     item_rows: dict = field(default_factory=dict)
     next_position: int = 0
+    # The rows of this shipment as the file gives them (for a review), and
+    # each of its own columns the file changes, {field: (stored, new)}.
+    rows: list = field(default_factory=list)
+    changes: dict = field(default_factory=dict)
 
     @property
     def changed(self):
@@ -160,6 +168,8 @@ class ImportRun:
 
     def __init__(self, user=None):
         self.user = user if getattr(user, "pk", None) else None
+        # Without a user (a command run by the operator), as for an editor.
+        self.may_publish = self.user is None or self.user.has_perm(review.PUBLISH_PERMISSION)
         self.created = {"shipments": 0, "donors": 0, "recipients": 0}
         self.in_file = {}
         # The ShipmentInFile of each new shipment, in the order of the file.
@@ -183,7 +193,7 @@ class ImportRun:
                 + "; ".join(problems)
                 + "). Download the template from this page."
             )
-        dataset.headers = headers
+        dataset.headers = self.headers = headers
         self._preload(dataset)
 
     def _preload(self, dataset):
@@ -230,6 +240,7 @@ class ImportRun:
         else:
             self._check_agreement(reference, in_file, form, errors)
         errors.raise_if_any()
+        in_file.rows.append({name: raw_cell(value) for name, value in cells.items()})
         return self._supply_line(number, in_file, form.item_values())
 
     def _first_row_of(self, reference, number, form, errors):
@@ -328,6 +339,12 @@ class ImportRun:
             or shipment.recipient_id != recipient.pk
             or any(getattr(shipment, name) != value for name, value in values.items())
         )
+        if changed and not new:
+            in_file.changes = {
+                name: (getattr(shipment, name), value)
+                for name, value in [*values.items(), ("recipient", recipient)]
+                if getattr(shipment, name) != value
+            }
         if changed:
             for name, value in values.items():
                 setattr(shipment, name, value)
@@ -393,16 +410,45 @@ class ImportRun:
 
     # Writing -------------------------------------------------------------
 
+    def held(self):
+        """The shipments of the file whose changes wait for an editor, as ShipmentInFile.
+
+        Those the public can see, which the file changes, when the importing
+        user may not publish.
+        """
+        if self.may_publish:
+            return []
+        given_lines = {item.shipment_id for item in [*self.new_items, *self.changed_items]}
+        return [
+            in_file
+            for in_file in self.in_file.values()
+            if in_file.shipment is not None
+            and not in_file.shipment._state.adding
+            and in_file.shipment.is_published
+            and (in_file.changed or in_file.shipment.pk in given_lines)
+        ]
+
     def save(self):
         """Write the parties, shipments and supply lines the rows describe, with their history.
 
-        Raises ValidationError, having written nothing, if a stored shipment
-        the file changes was saved by someone else since the run read it.
+        What `held()` names is not written but kept for review. Raises
+        ValidationError, having written nothing, if a stored shipment the
+        file changes was saved by someone else since the run read it.
         """
+        held = self.held()
+        for in_file in held:
+            self._hold(in_file)
+        held_ids = {in_file.shipment.pk for in_file in held}
+        self.new_items = [item for item in self.new_items if item.shipment_id not in held_ids]
+        self.changed_items = [
+            item for item in self.changed_items if item.shipment_id not in held_ids
+        ]
         stored = [
             in_file
             for in_file in self.in_file.values()
-            if in_file.shipment is not None and not in_file.shipment._state.adding
+            if in_file.shipment is not None
+            and not in_file.shipment._state.adding
+            and in_file.shipment.pk not in held_ids
         ]
         self._check_unchanged(
             [in_file.shipment for in_file in stored if in_file.changed]
@@ -443,6 +489,32 @@ class ImportRun:
             {in_file.shipment.pk for in_file in self.new_shipments}
             | {item.shipment_id for item in self.new_items}
         )
+
+    def _hold(self, in_file):
+        shipment = in_file.shipment
+        lines = {"added": 0, "changed": 0}
+        for item in self.all_lines_of(shipment):
+            lines["added" if item.pk is None else "changed"] += 1
+        parts = [
+            f"{name}: {shown(old)} → {shown(new)}" for name, (old, new) in in_file.changes.items()
+        ]
+        if in_file.donors is not None:
+            parts.append("donors: " + "; ".join(donor.name for donor in in_file.donors))
+        parts.extend(f"supply lines {what}: {count}" for what, count in lines.items() if count)
+        review.hold_import(
+            shipment,
+            headers=self.headers,
+            rows=in_file.rows,
+            summary="; ".join(parts) or "no change",
+            user=self.user,
+        )
+
+    def all_lines_of(self, shipment):
+        return [
+            item
+            for item in [*self.new_items, *self.changed_items]
+            if item.shipment_id == shipment.pk
+        ]
 
     def _check_unchanged(self, shipments):
         """Lock these shipments, as read, until the import ends; refuse any changed since.
@@ -498,6 +570,17 @@ class ImportRun:
             )
             for link in links
         )
+
+
+def raw_cell(value):
+    """A cell as the file gave it, as text (kept as JSON, read again on approval)."""
+    return value if isinstance(value, str) else cell_text(value)
+
+
+def shown(value):
+    if value in (None, ""):
+        return "(empty)"
+    return str(getattr(value, "name", None) or value)
 
 
 def item_key(reference, item):
