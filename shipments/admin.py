@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
@@ -275,16 +276,34 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            waiting = PendingChange.objects.pending().filter(shipment_id=object_id)
-            for pending in waiting.select_related("submitted_by"):
-                self.message_user(
-                    request,
-                    f"A change submitted by {pending.submitted_by} on "
-                    f"{pending.submitted_at:%Y-%m-%d %H:%M} waits for an editor: "
-                    f"{pending.summary}",
-                    messages.WARNING,
-                )
+            self.say_what_waits(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def say_what_waits(self, request, object_id):
+        shipment = Shipment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if shipment is None:
+            return
+        if self.needs_review(request, shipment):
+            self.message_user(
+                request,
+                "This shipment is published: what you save here waits for an editor's "
+                "approval, and the public sees it as it is until then.",
+                messages.INFO,
+            )
+        waiting = PendingChange.objects.pending().filter(shipment=shipment)
+        for change in waiting.select_related("submitted_by"):
+            self.message_user(
+                request,
+                format_html(
+                    "A change by {} on {} waits for an editor: {} (<a href='{}'>changes "
+                    "waiting</a>)",
+                    change.submitted_by,
+                    f"{change.submitted_at:%Y-%m-%d %H:%M}",
+                    change.summary,
+                    reverse("admin:shipments_pendingchange_changelist") + "?state__exact=pending",
+                ),
+                messages.WARNING,
+            )
 
     def apply_held(self, request, pending):
         """Apply a held edit or import as this (editor's) request would; returns its errors."""
@@ -606,7 +625,7 @@ class SourceAdmin(ShipmentPartAdmin):
 class PendingChangeAdmin(admin.ModelAdmin):
     """What data-entry staff changed in published shipments, for an editor to approve or reject."""
 
-    list_display = ["shipment", "kind", "summary", "submitted_by", "submitted_at", "state"]
+    list_display = ["shipment", "change", "submitted", "state"]
     list_filter = ["state", "kind"]
     list_select_related = ["shipment", "submitted_by"]
     search_fields = ["shipment__reference", "summary"]
@@ -625,6 +644,26 @@ class PendingChangeAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = ["approve", "reject"]
 
+    @admin.display(description="change")
+    def change(self, obj):
+        """The kind of change, then each thing it changes on a line of its own."""
+        return format_html(
+            "<strong>{}</strong><ul class='pending-summary'>{}</ul>",
+            obj.get_kind_display(),
+            format_html_join("", "<li>{}</li>", ([part] for part in obj.summary.split("; "))),
+        )
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, obj):
+        return f"{obj.submitted_by}, {obj.submitted_at:%Y-%m-%d %H:%M}"
+
+    def changelist_view(self, request, extra_context=None):
+        # What waits is what staff come here for.
+        if request.method == "GET" and not request.GET:
+            return HttpResponseRedirect(f"{request.path}?state__exact=pending")
+        extra_context = {"title": "Changes to published shipments", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return False
 
@@ -636,12 +675,6 @@ class PendingChangeAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
-
-    def changelist_view(self, request, extra_context=None):
-        # What waits is what staff come here for.
-        if request.method == "GET" and not request.GET:
-            return HttpResponseRedirect(f"{request.path}?state__exact=pending")
-        return super().changelist_view(request, extra_context)
 
     def _decide(self, request, queryset, approve):
         shipment_admin = self.admin_site.get_model_admin(Shipment)

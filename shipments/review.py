@@ -46,7 +46,7 @@ def hold_status(shipments, status, user):
             shipment=shipment,
             kind=PendingChange.Kind.STATUS,
             data={"status": status},
-            summary=f"status: {shipment.get_status_display()} → {new_label}",
+            summary=f"Status: {shipment.get_status_display()} → {new_label}",
             based_on_version=shipment.version,
             submitted_by=user,
         )

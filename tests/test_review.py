@@ -214,7 +214,7 @@ def test_status_actions_on_published_shipments_wait(
     assert (draft.status, shipment.status) == ("cancelled", "dispatched")
     assert "Dispatched" in public_page(client, shipment)
     [pending] = PendingChange.objects.pending()
-    assert (pending.kind, pending.summary) == ("status", "status: Dispatched → Cancelled")
+    assert (pending.kind, pending.summary) == ("status", "Status: Dispatched → Cancelled")
     decide(editor_client, "approve", [pending])
     shipment.refresh_from_db()
     assert shipment.status == "cancelled"
@@ -291,7 +291,7 @@ def test_a_data_entry_import_holds_what_it_changes_in_published_shipments(
         "import",
         data_entry,
     )
-    assert pending.summary == "status: dispatched → delivered; supply lines added: 1"
+    assert pending.summary == "Status: Dispatched → Delivered; shipment items: 1 added"
     # An editor approves: the rows are imported again, as the editor.
     decide(editor_client, "approve", [pending])
     published.refresh_from_db()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max, Q
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
@@ -495,12 +495,16 @@ class ImportRun:
         lines = {"added": 0, "changed": 0}
         for item in self.all_lines_of(shipment):
             lines["added" if item.pk is None else "changed"] += 1
-        parts = [
-            f"{name}: {shown(old)} → {shown(new)}" for name, (old, new) in in_file.changes.items()
-        ]
+        parts = []
+        for name, (old, new) in in_file.changes.items():
+            model_field = Shipment._meta.get_field(name)
+            before, after = shown(model_field, old), shown(model_field, new)
+            parts.append(f"{capfirst(model_field.verbose_name)}: {before} → {after}")
         if in_file.donors is not None:
-            parts.append("donors: " + "; ".join(donor.name for donor in in_file.donors))
-        parts.extend(f"supply lines {what}: {count}" for what, count in lines.items() if count)
+            parts.append("Donors: " + ", ".join(donor.name for donor in in_file.donors))
+        counted = [f"{count} {what}" for what, count in lines.items() if count]
+        if counted:
+            parts.append(f"{ShipmentItem._meta.verbose_name_plural}: {', '.join(counted)}")
         review.hold_import(
             shipment,
             headers=self.headers,
@@ -577,10 +581,12 @@ def raw_cell(value):
     return value if isinstance(value, str) else cell_text(value)
 
 
-def shown(value):
+def shown(model_field, value):
+    """A stored or imported value as staff read it: a choice by its label, a party by name."""
     if value in (None, ""):
         return "(empty)"
-    return str(getattr(value, "name", None) or value)
+    labels = dict(model_field.flatchoices) if model_field.choices else {}
+    return str(labels.get(value, getattr(value, "name", None) or value))
 
 
 def item_key(reference, item):
