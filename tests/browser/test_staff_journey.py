@@ -145,3 +145,40 @@ def test_data_entry_enters_a_shipment_that_only_an_editor_publishes(page, new_co
         expect(supplies.locator("tr", has_text=description)).to_contain_text(f"{int(quantity):,}")
     expect(visitor.locator(".sources")).to_contain_text("China sends medical supplies to Lombardy")
     screenshot(visitor, "published on the public site")
+
+    # Now published, data entry's next change waits for the editor; the public
+    # goes on seeing the shipment as the editor published it.
+    page.goto(f"/admin/shipments/shipment/{shipment.pk}/change/")
+    expect(page.locator(".messagelist")).to_contain_text("waits for an editor's approval")
+    page.get_by_label("Status:").select_option(label="Cancelled")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"Your change to “{REFERENCE}” waits for an editor's approval"
+    )
+    screenshot(page, "data entry's change waits")
+    shipment.refresh_from_db()
+    assert shipment.status == "delivered"
+    visitor.goto(f"/shipments/{REFERENCE}/")
+    expect(visitor.locator("main")).to_contain_text("Delivered")
+    expect(visitor.locator("main")).not_to_contain_text("Cancelled")
+
+    editor_page.goto("/admin/shipments/pendingchange/")
+    waiting = editor_page.locator("#result_list tbody tr", has_text=REFERENCE)
+    expect(waiting).to_contain_text("Status: Delivered → Cancelled")
+    screenshot(editor_page, "the editor's queue")
+    waiting.get_by_role("checkbox").check()
+    editor_page.locator("select[name=action]").select_option(
+        label="Approve and apply the selected changes"
+    )
+    editor_page.get_by_role("button", name="Go").click()
+    expect(editor_page.locator(".messagelist")).to_contain_text(
+        f"Approved and applied: {REFERENCE}."
+    )
+    shipment.refresh_from_db()
+    assert (shipment.status, shipment.is_published, shipment.updated_by) == (
+        "cancelled",
+        True,
+        editor,
+    )
+    visitor.goto(f"/shipments/{REFERENCE}/")
+    expect(visitor.locator("main")).to_contain_text("Cancelled")
