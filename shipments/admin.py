@@ -24,7 +24,12 @@ from import_export.formats.base_formats import CSV, XLSX
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments import review
-from shipments.forms import ShipmentAdminForm, ShipmentItemInlineForm
+from shipments.forms import (
+    ShipmentAdminForm,
+    ShipmentItemInlineForm,
+    SourcesFormSet,
+    SupplyLinesFormSet,
+)
 from shipments.imports import pending
 from shipments.imports.files import Limits
 from shipments.imports.forms import UploadForm
@@ -78,6 +83,21 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset.holding_categories(SupplyCategory.objects.filter(slug=self.value()))
 
 
+class EvidenceFilter(admin.SimpleListFilter):
+    title = "evidence"
+    parameter_name = "evidence"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "published without a source, or supplies and weight")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(
+                pk__in=Shipment.objects.published().lacking_evidence().values("pk")
+            )
+        return queryset
+
+
 class AwaitingReviewFilter(admin.SimpleListFilter):
     title = "review"
     parameter_name = "review"
@@ -96,6 +116,7 @@ class AwaitingReviewFilter(admin.SimpleListFilter):
 class ShipmentItemInline(admin.TabularInline):
     model = ShipmentItem
     form = ShipmentItemInlineForm
+    formset = SupplyLinesFormSet
     fields = [
         "category",
         "description",
@@ -111,6 +132,7 @@ class ShipmentItemInline(admin.TabularInline):
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formset = SourcesFormSet
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "publisher", "published_on", "url", "excerpt", "notes"]
     extra = 1
@@ -178,6 +200,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         RecipientCountryFilter,
         CategoryFilter,
         AwaitingReviewFilter,
+        EvidenceFilter,
     ]
     list_select_related = ["recipient"]
     search_fields = ["reference", "recipient__name", "donors__name", "items__description", "notes"]
@@ -407,6 +430,17 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         self._mark(request, queryset, Shipment.Status.CANCELLED)
 
     def _publish(self, request, queryset, published):
+        if published:
+            lacking = Shipment.objects.filter(pk__in=queryset.values("pk")).lacking_evidence()
+            refused = [shipment.missing_evidence() for shipment in lacking.order_by("reference")]
+            if refused:
+                self.message_user(
+                    request,
+                    "Not published, for a published shipment needs at least one source, and "
+                    "supply lines or a weight: " + "; ".join(refused) + ".",
+                    messages.ERROR,
+                )
+                queryset = queryset.exclude(pk__in=[shipment.pk for shipment in lacking])
         changed = queryset.set_published(published, user=request.user)
         verb = "published" if published else "unpublished"
         message = ngettext(
@@ -586,6 +620,17 @@ class ShipmentPartAdmin(StaffAdmin):
     def held_for_review(self, request, shipment):
         return shipment.is_published and not request.user.has_perm(PUBLISH_PERMISSION)
 
+    def has_delete_permission(self, request, obj=None):
+        # A published shipment keeps its last source, and its last supply line
+        # unless it gives a weight: unpublish it first.
+        if obj is not None and obj.shipment.is_published and not self.may_lose(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def may_lose(self, obj):
+        """Whether the shipment keeps its evidence without `obj`."""
+        raise NotImplementedError
+
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
         admin_page = self
@@ -612,6 +657,10 @@ class ShipmentItemAdmin(ShipmentPartAdmin):
     search_fields = ["description", "shipment__reference"]
     autocomplete_fields = ["shipment"]
 
+    def may_lose(self, obj):
+        shipment = obj.shipment
+        return shipment.weight_kg is not None or shipment.items.exclude(pk=obj.pk).exists()
+
 
 @admin.register(Source)
 class SourceAdmin(ShipmentPartAdmin):
@@ -619,6 +668,9 @@ class SourceAdmin(ShipmentPartAdmin):
     list_select_related = ["shipment"]
     search_fields = ["title", "publisher", "shipment__reference"]
     autocomplete_fields = ["shipment"]
+
+    def may_lose(self, obj):
+        return obj.shipment.sources.exclude(pk=obj.pk).exists()
 
 
 @admin.register(PendingChange)

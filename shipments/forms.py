@@ -1,4 +1,4 @@
-"""Staff forms: a shipment with its items, as entered in the admin."""
+"""Staff forms: a shipment with its items and sources, as entered in the admin."""
 
 from django import forms
 from django.db import transaction
@@ -131,3 +131,46 @@ class ShipmentItemInlineForm(forms.ModelForm):
             },
             "value_usd": {"min_value": NEGATIVE.format(what="A value")},
         }
+
+
+class EvidenceFormSet(forms.BaseInlineFormSet):
+    """Rows of a shipment's inline that a published shipment may not be left without.
+
+    The shipment's own form has been validated before its inlines, so
+    `self.instance` carries the publication as it will be saved.
+    """
+
+    def kept_rows(self):
+        """How many rows the shipment will have: those stored and not deleted, and new ones."""
+        deleted = {form.instance.pk for form in self.deleted_forms}
+        stored = [
+            pk for pk in self.get_queryset().values_list("pk", flat=True) if pk not in deleted
+        ]
+        added = [
+            form
+            for form in self.extra_forms
+            if form.has_changed() and form not in self.deleted_forms
+        ]
+        return len(stored) + len(added)
+
+    def needs_evidence(self):
+        return self.instance.is_published and not self.kept_rows()
+
+
+class SourcesFormSet(EvidenceFormSet):
+    def clean(self):
+        super().clean()
+        if self.needs_evidence():
+            raise forms.ValidationError(
+                "A published shipment needs at least one source: give the report its "
+                "figures come from, or leave the shipment unpublished."
+            )
+
+
+class SupplyLinesFormSet(EvidenceFormSet):
+    def clean(self):
+        super().clean()
+        if self.needs_evidence() and self.instance.weight_kg is None:
+            raise forms.ValidationError(
+                "A published shipment needs its supplies (a line here) or its total weight."
+            )

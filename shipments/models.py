@@ -178,8 +178,37 @@ class ShipmentQuerySet(BulkSavedQuerySet):
         return self._save_with_history(user, status=status)
 
     def set_published(self, published, user=None):
-        """Publish or unpublish these shipments; return how many changed."""
+        """Publish or unpublish these shipments; return how many changed.
+
+        Refuses (ValidationError, nothing published) to publish any that
+        lacks its evidence: see `lacking_evidence`.
+        """
+        if published:
+            lacking = Shipment.objects.filter(pk__in=self.values("pk")).lacking_evidence()
+            problems = [shipment.missing_evidence() for shipment in lacking.order_by("reference")]
+            if problems:
+                raise ValidationError(
+                    "A published shipment needs at least one source, and supply lines or a "
+                    "weight: " + "; ".join(problems) + "."
+                )
         return self._save_with_history(user, is_published=published)
+
+    def with_evidence(self):
+        """Annotated with `has_source` and `has_supplies`: what publishing needs, or a weight."""
+        return self.annotate(
+            has_source=Exists(Source.objects.filter(shipment=OuterRef("pk"))),
+            has_supplies=Exists(ShipmentItem.objects.filter(shipment=OuterRef("pk"))),
+        )
+
+    def lacking_evidence(self):
+        """Those that may not be public: without a source, or without supplies and a weight.
+
+        Every public figure cites its source, and a shipment with neither
+        supplies nor a weight states nothing that could be checked.
+        """
+        return self.with_evidence().filter(
+            Q(has_source=False) | Q(has_supplies=False, weight_kg__isnull=True)
+        )
 
     def _save_with_history(self, user, **values):
         # A queryset update() would bypass the change history, so the rows
@@ -559,6 +588,15 @@ class Shipment(models.Model):
 
     def get_absolute_url(self):
         return reverse("shipment-detail", args=[self.reference])
+
+    def missing_evidence(self):
+        """What this shipment (annotated by `with_evidence`) lacks to be published, in words."""
+        missing = []
+        if not self.has_source:
+            missing.append("no source")
+        if not self.has_supplies and self.weight_kg is None:
+            missing.append("no supply lines and no weight")
+        return f"{self.reference} has {' and '.join(missing)}" if missing else ""
 
     @property
     def public_pledge(self):

@@ -89,3 +89,14 @@ class StaffFactory(DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+
+def cited(shipment, weight_kg=None):
+    """`shipment` with what publishing needs: a source, and a supply line (or `weight_kg`)."""
+    SourceFactory(shipment=shipment)
+    if weight_kg is not None:
+        type(shipment).objects.filter(pk=shipment.pk).update(weight_kg=weight_kg)
+        shipment.weight_kg = weight_kg
+    elif not shipment.items.exists():
+        ShipmentItemFactory(shipment=shipment)
+    return shipment

@@ -7,7 +7,7 @@ from django.test import Client
 
 from shipments.models import Shipment
 from tests.admin_forms import change_url, existing_shipment_data
-from tests.factories import ShipmentFactory, ShipmentItemFactory, StaffFactory
+from tests.factories import ShipmentFactory, ShipmentItemFactory, StaffFactory, cited
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def opened_version(client, shipment):
 
 
 def test_the_second_of_two_saves_is_refused_with_who_changed_it(alice, bob):
-    shipment = ShipmentFactory(notes="Original")
+    shipment = cited(ShipmentFactory(notes="Original"))
     as_alice, as_bob = signed_in(alice), signed_in(bob)
     alice_version = opened_version(as_alice, shipment)
     bob_version = opened_version(as_bob, shipment)
@@ -62,7 +62,7 @@ def test_the_second_of_two_saves_is_refused_with_who_changed_it(alice, bob):
 
 
 def test_after_reopening_the_second_editor_can_save(alice, bob):
-    shipment = ShipmentFactory(notes="Original")
+    shipment = cited(ShipmentFactory(notes="Original"))
     as_alice, as_bob = signed_in(alice), signed_in(bob)
     stale = opened_version(as_bob, shipment)
     as_alice.post(
@@ -89,7 +89,7 @@ def test_after_reopening_the_second_editor_can_save(alice, bob):
 
 
 def test_a_status_action_in_between_also_counts_as_a_change(alice, bob):
-    shipment = ShipmentFactory(status="pledged")
+    shipment = cited(ShipmentFactory(status="pledged"))
     as_bob = signed_in(bob)
     stale = opened_version(as_bob, shipment)
     Shipment.objects.filter(pk=shipment.pk).mark("delivered", user=alice)
@@ -103,7 +103,7 @@ def test_a_status_action_in_between_also_counts_as_a_change(alice, bob):
 
 
 def test_every_save_raises_the_version():
-    shipment = ShipmentFactory()
+    shipment = cited(ShipmentFactory())
     shipment.refresh_from_db()
     start = shipment.version
     shipment.notes = "edited"
@@ -118,6 +118,7 @@ def test_every_save_raises_the_version():
 def test_a_shipment_and_its_items_save_together_or_not_at_all(alice):
     shipment = ShipmentFactory(notes="Original")
     ShipmentItemFactory(shipment=shipment, quantity=10)
+    cited(shipment)
     version = Shipment.objects.get(pk=shipment.pk).version
     as_alice = signed_in(alice)
     data = existing_shipment_data(

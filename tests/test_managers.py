@@ -13,6 +13,7 @@ from tests.factories import (
     ShipmentItemFactory,
     StaffFactory,
     category,
+    cited,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_mark_changes_only_shipments_in_another_status():
 
 def test_set_published_records_one_history_row_per_change():
     editor = StaffFactory()
-    shipment = ShipmentFactory(is_published=False)
+    shipment = cited(ShipmentFactory(is_published=False))
     before = shipment.history.count()
     assert Shipment.objects.all().set_published(True, user=editor) == 1
     assert shipment.history.count() == before + 1

@@ -9,7 +9,13 @@ from django.test import Client
 from donors.models import Donor
 from shipments.models import PendingChange, Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data
-from tests.factories import DonorFactory, ShipmentFactory, ShipmentItemFactory, category
+from tests.factories import (
+    DonorFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    SourceFactory,
+    category,
+)
 from tests.imports.test_import import confirm, csv_bytes, upload
 from tests.imports.test_import import row as import_row
 
@@ -47,6 +53,7 @@ def shipment(db):
     shipment = ShipmentFactory(reference="2020-CN-IT-003", status="dispatched", weight_kg=31_000)
     shipment.donors.add(DonorFactory(name="Jack Ma Foundation"))
     ShipmentItemFactory(shipment=shipment, description="N95 respirator masks", quantity=40_000)
+    SourceFactory(shipment=shipment)
     return Shipment.objects.get(pk=shipment.pk)
 
 

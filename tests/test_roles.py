@@ -10,7 +10,14 @@ from django.contrib.messages import get_messages
 from donors.models import Donor
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data, shipment_data
-from tests.factories import DonorFactory, RecipientFactory, ShipmentFactory, ShipmentItemFactory
+from tests.factories import (
+    DonorFactory,
+    RecipientFactory,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    category,
+    cited,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +79,13 @@ def test_add_shipment(role_client):
 
 
 def test_add_shipment_published_from_the_start(role_client):
-    data = shipment_data([DonorFactory()], RecipientFactory(), is_published="on")
+    data = shipment_data(
+        [DonorFactory()],
+        RecipientFactory(),
+        items=[{"category": str(category("masks").pk), "description": "Masks", "quantity": "10"}],
+        sources=[{"title": "A report"}],
+        is_published="on",
+    )
     role_client.post(f"{SHIPMENT_URL}add/", data)
     published = Shipment.objects.filter(is_published=True).exists()
     assert published == allowed(role_client, PUBLISHERS)
@@ -93,7 +106,7 @@ def test_change_shipment(role_client):
 
 
 def test_publish_through_the_form(role_client):
-    shipment = ShipmentFactory(is_published=False)
+    shipment = cited(ShipmentFactory(is_published=False))
     role_client.post(change_url(shipment), existing_shipment_data(shipment, is_published="on"))
     shipment.refresh_from_db()
     assert shipment.is_published == allowed(role_client, PUBLISHERS)
@@ -119,7 +132,7 @@ def test_publish_field_is_read_only_without_the_permission(role_client):
 
 
 def test_publish_action(role_client):
-    shipments = ShipmentFactory.create_batch(2, is_published=False)
+    shipments = [cited(s) for s in ShipmentFactory.create_batch(2, is_published=False)]
     response = action(role_client, "publish", shipments)
     published = Shipment.objects.filter(is_published=True).count()
     assert published == (2 if allowed(role_client, PUBLISHERS) else 0)
@@ -180,8 +193,9 @@ def test_delete_selected_action(role_client):
 
 def test_delete_an_item_from_the_shipment_page(role_client):
     item = ShipmentItemFactory()
-    shipment = item.shipment
-    data = existing_shipment_data(shipment)
+    # Published: with a source and a weight, it may lose its only supply line.
+    shipment = cited(item.shipment, weight_kg=500)
+    data = existing_shipment_data(shipment, weight_kg="500")
     data.update(
         {
             "items-TOTAL_FORMS": "1",

@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 
 from shipments.models import Shipment
 from tests.admin_forms import SHIPMENT_URL
-from tests.factories import ShipmentFactory
+from tests.factories import ShipmentFactory, cited
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_status_action_says_how_many_changed(data_entry_client, action, status):
 
 
 def test_one_shipment_is_singular(editor_client):
-    shipment = ShipmentFactory(is_published=False)
+    shipment = cited(ShipmentFactory(is_published=False))
     response = editor_client.post(
         SHIPMENT_URL, {"action": "publish", "_selected_action": [shipment.pk]}
     )

@@ -18,6 +18,7 @@ from tests.factories import (
     RecipientFactory,
     ShipmentFactory,
     ShipmentItemFactory,
+    cited,
 )
 from tests.imports.test_import import csv_bytes, import_file, row
 from tests.pages import listed_references
@@ -36,7 +37,7 @@ def shipped():
         weight_kg=1000,
     )
     ShipmentItemFactory(shipment=shipment, quantity=1000)
-    return shipment
+    return cited(shipment)
 
 
 def home(client):
@@ -65,7 +66,9 @@ def test_an_admin_unpublish_action_hides_the_shipment_everywhere_at_once(editor_
 
 
 def test_an_admin_publish_action_shows_the_shipment_at_once(editor_client, shipped):
-    draft = ShipmentFactory(reference="LATE-1", is_published=False, shipped_on=date(2021, 1, 1))
+    draft = cited(
+        ShipmentFactory(reference="LATE-1", is_published=False, shipped_on=date(2021, 1, 1))
+    )
     assert "LATE-1" not in home(editor_client)
     action = {"action": "publish", "_selected_action": [str(draft.pk)]}
     assert editor_client.post(SHIPMENT_URL, action).status_code == 302
