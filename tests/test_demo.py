@@ -113,3 +113,14 @@ def test_cumulative_figure_stays_in_notes(demo_data):
     zhejiang = Shipment.objects.get(donors__slug="zhejiang-provincial-government")
     assert "35.4 tons" in zhejiang.notes
     assert zhejiang.weight_kg is None
+
+
+def test_terms_are_a_donation_only_where_a_report_says_donated(demo_data):
+    """DW: "donated both by the Chinese government and private donors" is a donation; it
+    says only that China "helped" Spain and that assistance is "expected" in France, and
+    not whether the EU's 2 million masks are given or sold."""
+    terms = dict(Shipment.objects.values_list("reference", "terms"))
+    assert {terms["2020-CN-ES-001"], terms["2020-CN-FR-001"], terms["2020-CN-EU-001"]} == {
+        "unclear"
+    }
+    assert terms["2020-CN-IT-003"] == "donation"

@@ -205,9 +205,12 @@ SHIPMENTS = [
         "donors": ["chinese-government"],
         "recipient": "recipients-in-spain",
         "status": "delivered",
+        # "Helped" says neither donated nor sold.
+        "terms": "unclear",
         "items": [item("medical-equipment", "Medical equipment")],
         "notes": "The report says only that 'China has also helped hard-hit Spain with medical "
-        "equipment': no date, quantity or named donor; filed under the Chinese government.",
+        "equipment': no date, quantity or named donor, nor whether it was given or sold; filed "
+        "under the Chinese government.",
         "source": DW_REPORT,
         "excerpt": "China has also helped hard-hit Spain with medical equipment, and assistance "
         "is also expected soon to arrive in France.",
@@ -217,9 +220,11 @@ SHIPMENTS = [
         "donors": ["chinese-government"],
         "recipient": "recipients-in-france",
         "status": "pledged",
+        "terms": "unclear",
         "items": [item("other", "Assistance (not specified)")],
         "notes": "The report says assistance 'is also expected soon to arrive in France', "
-        "without saying what or from whom in China; filed under the Chinese government.",
+        "without saying what, from whom in China, or whether given or sold; filed under the "
+        "Chinese government.",
         "source": DW_REPORT,
         "excerpt": "China has also helped hard-hit Spain with medical equipment, and assistance "
         "is also expected soon to arrive in France.",
