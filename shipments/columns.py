@@ -401,7 +401,7 @@ ITEM_COLUMNS = [
     Column(
         "quantity_is_estimate",
         BOOLEAN,
-        "true when the source gives an approximate figure, e.g. 'over 2 million'.",
+        "true for every quantity_kind but exact: the source gives no exact figure.",
         lambda item: item.is_estimate,
         "i.is_estimate",
     ),
@@ -434,4 +434,29 @@ ITEM_COLUMNS = [
             "arrival_point",
         ]
     ],
+    Column(
+        "quantity_min",
+        NUMBER,
+        "The least the source's words allow: the figure itself when exact, 2000000 for "
+        "'over 2 million', 24 for 'dozens'; empty when the source sets no lower bound.",
+        lambda item: item.least,
+        "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_min END",
+    ),
+    Column(
+        "quantity_max",
+        NUMBER,
+        "The most the source's words allow: the figure itself when exact, 200 for 'one to "
+        "two hundred'; empty when the source sets no upper bound ('over 2 million').",
+        lambda item: item.most,
+        "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_max END",
+    ),
+    Column(
+        "quantity_kind",
+        TEXT,
+        "How the source gives the amount: exact ('40,000'), approximate ('about 20'), "
+        "at_least ('over 2 million'), at_most ('up to 500'), range ('one to two hundred') "
+        "or unknown (no figure: 'dozens').",
+        lambda item: item.quantity_kind,
+        "i.quantity_kind",
+    ),
 ]

@@ -4,7 +4,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from shipments.models import Shipment, ShipmentItem
+from shipments.models import QuantityKind, Shipment, ShipmentItem
 
 NEGATIVE = "{what} cannot be negative."
 
@@ -111,6 +111,20 @@ class ShipmentAdminForm(forms.ModelForm):
 
 
 class ShipmentItemInlineForm(forms.ModelForm):
+    """A supply line: its figure, the kind of figure, and the bounds the words allow.
+
+    Left blank, the kind is exact for a figure and "no figure" without one.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity_kind"].required = False
+
+    def clean_quantity_kind(self):
+        return self.cleaned_data["quantity_kind"] or QuantityKind.implied(
+            self.cleaned_data.get("quantity")
+        )
+
     class Meta:
         model = ShipmentItem
         fields = [
@@ -118,7 +132,9 @@ class ShipmentItemInlineForm(forms.ModelForm):
             "category",
             "description",
             "quantity",
-            "is_estimate",
+            "quantity_kind",
+            "quantity_min",
+            "quantity_max",
             "quantity_note",
             "unit",
             "value_usd",

@@ -33,6 +33,29 @@ class Unit(models.TextChoices):
     KG = "kg", "kilograms"
 
 
+class QuantityKind(models.TextChoices):
+    """How a source gives an amount: "40,000", "about 20", "over 2 million", "dozens"."""
+
+    EXACT = "exact", "exact"
+    APPROXIMATE = "approximate", "approximate"
+    AT_LEAST = "at_least", "at least"
+    AT_MOST = "at_most", "at most"
+    RANGE = "range", "a range"
+    UNKNOWN = "unknown", "no figure"
+
+    @classmethod
+    def implied(cls, quantity, estimate=False):
+        """The kind of a line given without one: no figure, an estimate, or exact."""
+        if quantity is None:
+            return cls.UNKNOWN
+        return cls.APPROXIMATE if estimate else cls.EXACT
+
+
+def within(figure, low, high):
+    """Whether `figure` (None: no figure) lies within the bounds that are given."""
+    return figure is None or ((low is None or figure >= low) and (high is None or figure <= high))
+
+
 class SupplyCategory(models.Model):
     """A kind of supply; the list is reference data created by a migration."""
 
@@ -703,15 +726,36 @@ class ShipmentItem(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Leave blank when the source gives no number, and say why in the note.",
     )
-    is_estimate = models.BooleanField(
-        "estimate",
-        default=False,
-        help_text="The source gives an approximate figure, e.g. 'over 2 million'.",
+    quantity_kind = models.CharField(
+        "kind of quantity",
+        max_length=12,
+        choices=QuantityKind,
+        default=QuantityKind.EXACT,
+        help_text="Exact: '40,000'. Approximate: 'about 20'. At least: 'over 2 million' "
+        "(give the lower bound). At most: 'up to 500' (the upper bound). A range: 'one to two "
+        "hundred' (both bounds). No figure: 'dozens' (no quantity; a lower bound if the words "
+        "give one, 24 for 'dozens').",
     )
+    quantity_min = models.BigIntegerField(
+        "at least",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The lower bound the source gives, if any.",
+    )
+    quantity_max = models.BigIntegerField(
+        "at most",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The upper bound the source gives, if any.",
+    )
+    # Kept for the files' quantity_is_estimate column: every kind but exact.
+    is_estimate = models.BooleanField("estimate", default=False, editable=False)
     quantity_note = models.CharField(
         max_length=120,
         blank=True,
-        help_text="The source's own words for a vague amount, e.g. 'dozens'.",
+        help_text="The source's own words for a vague amount, e.g. 'dozens', 'over 2 million'.",
     )
     unit = models.CharField(max_length=16, choices=Unit, default=Unit.PIECES)
     value_usd = models.DecimalField(
@@ -740,6 +784,36 @@ class ShipmentItem(models.Model):
                 condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
                 name="item_value_usd_not_negative",
             ),
+            models.CheckConstraint(
+                condition=(Q(quantity_min__isnull=True) | Q(quantity_min__gte=0))
+                & (Q(quantity_max__isnull=True) | Q(quantity_max__gte=0)),
+                name="item_bounds_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_min__isnull=True)
+                | Q(quantity_max__isnull=True)
+                | Q(quantity_min__lte=F("quantity_max")),
+                name="item_bounds_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True)
+                | (
+                    (Q(quantity_min__isnull=True) | Q(quantity__gte=F("quantity_min")))
+                    & (Q(quantity_max__isnull=True) | Q(quantity__lte=F("quantity_max")))
+                ),
+                name="item_quantity_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity_kind="exact",
+                    is_estimate=False,
+                    quantity__isnull=False,
+                    quantity_min__isnull=True,
+                    quantity_max__isnull=True,
+                )
+                | (~Q(quantity_kind="exact") & Q(is_estimate=True)),
+                name="item_exact_is_its_own_bounds_and_no_estimate",
+            ),
         ]
         indexes = [models.Index(fields=["category", "shipment"], name="item_category_shipment_idx")]
 
@@ -747,14 +821,87 @@ class ShipmentItem(models.Model):
         amount = self.quantity_note if self.quantity is None else f"{self.quantity:,}"
         return f"{amount or 'unknown quantity'} {self.get_unit_display()} of {self.description}"
 
+    def save(self, *args, **kwargs):
+        # Written without a kind (the default, exact) and without a figure, a
+        # line has none; the forms ask instead (see clean).
+        if self.quantity is None and self.quantity_kind == QuantityKind.EXACT:
+            self.quantity_kind = QuantityKind.UNKNOWN
+        self.fill_from_kind()
+        super().save(*args, **kwargs)
+
+    @property
+    def least(self):
+        """The least the report allows: the figure when exact, else the lower bound if any."""
+        return self.quantity if self.quantity_kind == QuantityKind.EXACT else self.quantity_min
+
+    @property
+    def most(self):
+        """The most the report allows: the figure when exact, else the upper bound if any."""
+        return self.quantity if self.quantity_kind == QuantityKind.EXACT else self.quantity_max
+
+    def fill_from_kind(self):
+        """Fill in what the kind implies.
+
+        Every kind but exact is an estimate; an exact figure is its own
+        bounds, so none are stored beside it (see `least` and `most`); "at
+        least" and "at most" take their bound as the figure when none is
+        given ("over 2 million" reports 2,000,000).
+        """
+        kind = self.quantity_kind
+        self.is_estimate = kind != QuantityKind.EXACT
+        if kind == QuantityKind.EXACT:
+            if self.quantity_min == self.quantity:
+                self.quantity_min = None
+            if self.quantity_max == self.quantity:
+                self.quantity_max = None
+        elif kind == QuantityKind.AT_LEAST and self.quantity is None:
+            self.quantity = self.quantity_min
+        elif kind == QuantityKind.AT_MOST and self.quantity is None:
+            self.quantity = self.quantity_max
+
     def clean(self):
-        if self.quantity is None and not self.quantity_note:
-            raise ValidationError(
-                {
-                    "quantity_note": "Without a quantity, say what the source says ('dozens', "
-                    "'not given')."
-                }
+        """Check the figure against its kind and bounds (after `fill_from_kind`)."""
+        self.fill_from_kind()
+        kind = self.quantity_kind
+        errors = {}
+        if kind == QuantityKind.EXACT:
+            if self.quantity is None:
+                errors["quantity"] = (
+                    "An exact quantity needs its figure; if the source gives none, choose "
+                    "'no figure'."
+                )
+            elif self.quantity_min is not None or self.quantity_max is not None:
+                errors["quantity_kind"] = (
+                    "An exact figure has no other bounds: choose 'a range' or 'approximate'."
+                )
+        elif kind == QuantityKind.APPROXIMATE and self.quantity is None:
+            errors["quantity"] = "Give the approximate figure, e.g. 20 for 'about 20'."
+        elif kind == QuantityKind.AT_LEAST:
+            if self.quantity_min is None:
+                errors["quantity_min"] = "Give the lower bound, e.g. 2000000 for 'over 2 million'."
+            if self.quantity_max is not None:
+                errors["quantity_max"] = "'At least' has no upper bound: choose 'a range'."
+        elif kind == QuantityKind.AT_MOST and self.quantity_max is None:
+            errors["quantity_max"] = "Give the upper bound, e.g. 500 for 'up to 500'."
+        elif kind == QuantityKind.RANGE:
+            for name in ("quantity_min", "quantity_max"):
+                if getattr(self, name) is None:
+                    errors[name] = "A range needs both bounds, e.g. 100 and 200."
+        elif kind == QuantityKind.UNKNOWN and self.quantity is not None:
+            errors["quantity"] = (
+                "'No figure' has no quantity: leave it blank, or choose another kind."
             )
+        low, high = self.quantity_min, self.quantity_max
+        if low is not None and high is not None and low > high:
+            errors.setdefault("quantity_max", "The upper bound is below the lower bound.")
+        elif not errors and not within(self.quantity, low, high):
+            errors["quantity"] = "The figure must lie within its bounds."
+        if self.quantity is None and not self.quantity_note:
+            errors["quantity_note"] = (
+                "Without a quantity, say what the source says ('dozens', 'not given')."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Source(models.Model):

@@ -1,14 +1,17 @@
 """The demo data set: every donation, delivery and pledge in two news reports of March 2020.
 
 Facts are as the reports give them. Where a report is vague ("dozens",
-"medical equipment") the quantity is unknown and its words are kept as the
-quantity note. Relative dates ("last Saturday") are resolved against the
+"medical equipment") there is no figure and its words are kept as the
+quantity note, with the lower bound the words allow ("dozens": at least 24);
+"over 2 million" is at least 2,000,000. Relative dates ("last Saturday") are resolved against the
 report's date, and each shipment's notes say how. Nothing here is invented:
 no web address was kept with either report, so sources have none.
 """
 
 from datetime import date
 from decimal import Decimal
+
+from shipments.models import QuantityKind
 
 DW_REPORT = {
     "title": "COVID-19: China steps in to help Italy battle the virus",
@@ -164,14 +167,25 @@ RECIPIENTS = [
 NOT_GIVEN = "not given"
 
 
-def item(category, description, quantity=None, unit="pieces", note="", estimate=False):
+def item(category, description, quantity=None, unit="pieces", note="", kind=None, least=None):
+    """A supply line as a report gives it: exact when it gives a figure, else no figure.
+
+    `kind` and `least` (a lower bound) record a vague amount: "over 2 million"
+    is at least 2,000,000; "dozens" is no figure, at least 24.
+    """
+    if kind is None:
+        kind = QuantityKind.EXACT if quantity is not None else QuantityKind.UNKNOWN
+    exact = kind == QuantityKind.EXACT
     return {
         "category": category,
         "description": description,
         "quantity": quantity,
+        "quantity_kind": kind,
+        "quantity_min": None if exact else least,
+        "quantity_max": None,
         "unit": unit,
         "quantity_note": note if quantity is not None else (note or NOT_GIVEN),
-        "is_estimate": estimate,
+        "is_estimate": not exact,
     }
 
 
@@ -265,7 +279,8 @@ SHIPMENTS = [
         "status": "delivered",
         "arrived_on": date(2020, 3, 17),
         "items": [
-            item("ventilators", "Ventilator sets", unit="sets", note="dozens"),
+            # "Dozens" is two dozen at the least.
+            item("ventilators", "Ventilator sets", unit="sets", note="dozens", least=24),
             item("medical-equipment", "Monitors"),
             item("medical-equipment", "Dual channel infusion pumps"),
             item("medical-equipment", "Portable color ultrasound machines", 2),
@@ -358,7 +373,14 @@ SHIPMENTS = [
         "recipient": "european-countries",
         "status": "pledged",
         "items": [
-            item("masks", "Masks", 2_000_000, note="over 2 million", estimate=True),
+            item(
+                "masks",
+                "Masks",
+                2_000_000,
+                note="over 2 million",
+                kind=QuantityKind.AT_LEAST,
+                least=2_000_000,
+            ),
             item("medical-equipment", "Medical equipment"),
         ],
         "notes": "An 'ambitious donation' announced by the two foundations to support European "

@@ -30,7 +30,9 @@ class ShipmentItemResource(resources.ModelResource):
     quantity = item_field("quantity", "quantity")
     quantity_note = item_field("quantity_note", "quantity_note")
     unit = item_field("unit", "unit")
-    quantity_is_estimate = item_field("is_estimate", "quantity_is_estimate")
+    quantity_kind = item_field("quantity_kind", "quantity_kind")
+    quantity_min = item_field("quantity_min", "quantity_min")
+    quantity_max = item_field("quantity_max", "quantity_max")
     item_value_usd = item_field("value_usd", "item_value_usd")
 
     class Meta:
@@ -43,7 +45,9 @@ class ShipmentItemResource(resources.ModelResource):
             "quantity",
             "quantity_note",
             "unit",
-            "quantity_is_estimate",
+            "quantity_kind",
+            "quantity_min",
+            "quantity_max",
             "item_value_usd",
         ]
         use_transactions = True

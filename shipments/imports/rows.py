@@ -16,13 +16,18 @@ from django.core.exceptions import ValidationError
 
 from donors.models import Donor, Recipient
 from shipments import columns
-from shipments.models import Shipment, ShipmentItem
+from shipments.models import QuantityKind, Shipment, ShipmentItem
 
 # The header of the public /items.csv, in its order: an export imports again.
 COLUMN_NAMES = [column.name for column in columns.ITEM_COLUMNS]
 # Derived from other columns on export; read only by people.
 INFORMATIONAL_COLUMNS = {"url", "category_name", "recipient_country_name"}
-REQUIRED_COLUMNS = [name for name in COLUMN_NAMES if name not in INFORMATIONAL_COLUMNS]
+# Added to the files after the first imports were written: a file without
+# them reads the kind from quantity and quantity_is_estimate.
+OPTIONAL_COLUMNS = {"quantity_min", "quantity_max", "quantity_kind"}
+REQUIRED_COLUMNS = [
+    name for name in COLUMN_NAMES if name not in INFORMATIONAL_COLUMNS | OPTIONAL_COLUMNS
+]
 # Columns that describe the shipment, repeated on each of its rows; its
 # rows must agree on them.
 REPEATED_SHIPMENT_COLUMNS = [
@@ -275,7 +280,23 @@ class SupplyLineForm(forms.Form):
     )
     quantity_note = cell(ShipmentItem, "quantity_note")
     unit = cell(ShipmentItem, "unit", error_messages={"required": "Give the unit."})
-    quantity_is_estimate = cell(ShipmentItem, "is_estimate", form_class=YesNoCell)
+    # Read only to tell the kind of a quantity when a file gives none.
+    quantity_is_estimate = YesNoCell(required=False)
+    quantity_kind = cell(ShipmentItem, "quantity_kind", required=False)
+    quantity_min = cell(
+        ShipmentItem,
+        "quantity_min",
+        form_class=WholeNumberCell,
+        min_value=0,
+        error_messages={"invalid": "'%(value)s' is not a whole number; write e.g. 24."},
+    )
+    quantity_max = cell(
+        ShipmentItem,
+        "quantity_max",
+        form_class=WholeNumberCell,
+        min_value=0,
+        error_messages={"invalid": "'%(value)s' is not a whole number; write e.g. 200."},
+    )
     item_value_usd = cell(
         ShipmentItem,
         "value_usd",
@@ -303,6 +324,12 @@ class SupplyLineForm(forms.Form):
                 f"'{self.data.get('category', '')}' is not a category; use one of: {slugs}."
             )
         return category
+
+    def clean_quantity_kind(self):
+        """The kind given, or the one a file without the column implies."""
+        return self.cleaned_data["quantity_kind"] or QuantityKind.implied(
+            self.cleaned_data.get("quantity"), self.cleaned_data.get("quantity_is_estimate")
+        )
 
     def clean(self):
         names = self.cleaned_data.get("donors")

@@ -43,7 +43,15 @@ from shipments.signals import refresh_derived_columns
 # Model fields whose name differs from the column that fills them.
 COLUMN_OF_FIELD = {"reference": "shipment_reference", "is_estimate": "quantity_is_estimate"}
 # What a re-import may change on a supply line it matched.
-UPDATABLE_ITEM_FIELDS = ["quantity", "quantity_note", "is_estimate", "value_usd"]
+UPDATABLE_ITEM_FIELDS = [
+    "quantity",
+    "quantity_kind",
+    "quantity_min",
+    "quantity_max",
+    "quantity_note",
+    "is_estimate",
+    "value_usd",
+]
 # Keeps each IN (...) list well under every database's parameter limit.
 CHUNK = 500
 # Supply lines and their history rows are written in batches of this size.
@@ -282,12 +290,15 @@ class ImportRun:
         item = self.items.get(key)
         if item is None:
             item = ShipmentItem(shipment=shipment, position=in_file.next_position, **values)
+            item.fill_from_kind()
             in_file.next_position += 1
             self.new_items.append(item)
             return ReadLine(item, None, "new")
         original = copy.copy(item)
         for name in UPDATABLE_ITEM_FIELDS:
-            setattr(item, name, values[name])
+            setattr(item, name, values.get(name))
+        # Bounds the file leaves out are what the kind implies, not what was stored.
+        item.fill_from_kind()
         item_changed = any(
             getattr(item, name) != getattr(original, name) for name in UPDATABLE_ITEM_FIELDS
         )

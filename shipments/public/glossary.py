@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from donors.models import Donor, Recipient
 from shipments import columns
-from shipments.models import Shipment, Unit
+from shipments.models import QuantityKind, Shipment, Unit
 
 STATUSES = {
     Shipment.Status.PLEDGED: "Announced or expected, not yet sent. A pledge is never added to "
@@ -33,6 +33,20 @@ UNITS = {
     Unit.TESTS: "Individual tests (one test kit may hold many).",
     Unit.BOXES: "Boxes or packs, whatever each holds.",
     Unit.KG: "Weight in kilograms, when the source counts supplies by weight.",
+}
+
+QUANTITY_KINDS = {
+    QuantityKind.EXACT: "The source gives the figure: '40,000'. quantity_min and quantity_max "
+    "repeat it.",
+    QuantityKind.APPROXIMATE: "The source gives a rounded or approximate figure: 'about 20'. "
+    "No bounds unless the source gives them.",
+    QuantityKind.AT_LEAST: "The source gives a lower bound: 'over 2 million' is at least "
+    "2,000,000 (quantity_min), with no upper bound.",
+    QuantityKind.AT_MOST: "The source gives an upper bound: 'up to 500' is at most 500 "
+    "(quantity_max).",
+    QuantityKind.RANGE: "The source gives two bounds: 'one to two hundred' is 100 to 200.",
+    QuantityKind.UNKNOWN: "The source gives no figure. Its words are the quantity_note, and "
+    "the least they allow is quantity_min where they allow any: 'dozens' is at least 24.",
 }
 
 DONOR_KINDS = {

@@ -37,10 +37,23 @@ def environment(**options):
         linebreaksbr=linebreaksbr,
         pluralize=pluralize,
         selected_values=selected_values,
+        same_words=same_words,
         urlencode=urlencode,
         widget_attrs=widget_attrs,
     )
     return env
+
+
+def same_words(text, other):
+    """Whether two amounts read the same, whatever their spacing, case and separators.
+
+    So a line shown as "about 20" does not repeat its source's "about 20".
+    """
+
+    def letters_and_digits(value):
+        return "".join(character for character in str(value).lower() if character.isalnum())
+
+    return letters_and_digits(text) == letters_and_digits(other)
 
 
 def url(name, *args):

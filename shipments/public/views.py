@@ -9,7 +9,14 @@ from django_countries import countries
 from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
-from shipments.models import Shipment, ShipmentItem, SupplyCategory, Unit, public_parties
+from shipments.models import (
+    QuantityKind,
+    Shipment,
+    ShipmentItem,
+    SupplyCategory,
+    Unit,
+    public_parties,
+)
 from shipments.public import glossary, listing, summaries
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_expressions
@@ -28,6 +35,7 @@ def about_data(request):
         "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
+        "quantity_kinds": glossary.entries(QuantityKind, glossary.QUANTITY_KINDS),
         "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
         "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
         "categories": SupplyCategory.objects.all(),

@@ -60,6 +60,9 @@ ITEM_ROW_COLUMNS = (
     "category_id",
     "description",
     "quantity",
+    "quantity_kind",
+    "quantity_min",
+    "quantity_max",
     "is_estimate",
     "quantity_note",
     "unit",
@@ -442,12 +445,17 @@ class _ShipmentDraw:
             category_id, supplies = self.categories(rng)
             supply = supplies[rng.randrange(len(supplies))]
             quantity = round_figure(round(log_uniform(rng, *supply.quantity)))
-            estimate, note, value = False, "", None
+            kind, low, high = "exact", None, None
+            note, value = "", None
             chance = rng.random() * 100
             if chance < UNKNOWN_QUANTITY:
                 quantity, note = None, rng.choice(words.VAGUE_AMOUNTS)
+                kind, low, high = "unknown", words.VAGUE_LOWER_BOUNDS.get(note), None
             elif chance < UNKNOWN_QUANTITY + ESTIMATED_QUANTITY:
-                estimate, note = True, f"{rng.choice(words.ESTIMATE_WORDS)} {quantity:,}"
+                word = rng.choice(words.ESTIMATE_WORDS)
+                note, kind = f"{word} {quantity:,}", words.ESTIMATE_KINDS[word]
+                low = quantity if kind == "at_least" else None
+                high = quantity if kind == "at_most" else None
             if quantity is not None and rng.random() * 100 < LINE_VALUE:
                 cents = round(quantity * rng.uniform(*supply.unit_price_usd) * 100)
                 value = Decimal(cents).scaleb(-2)
@@ -458,7 +466,10 @@ class _ShipmentDraw:
                     category_id,
                     supply.description,
                     quantity,
-                    estimate,
+                    kind,
+                    low,
+                    high,
+                    kind != "exact",
                     note,
                     supply.unit,
                     value,

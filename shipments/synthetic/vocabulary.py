@@ -114,8 +114,19 @@ VAGUE_AMOUNTS = [
     "a planeload",
     "not given",
 ]
+# The least each of those words allows, where it allows any: "dozens" is two
+# dozen at the least.
+VAGUE_LOWER_BOUNDS = {"dozens": 24, "hundreds": 200, "thousands": 2000, "tens of thousands": 20_000}
 # How a source qualifies an approximate figure.
 ESTIMATE_WORDS = ["about", "over", "nearly", "more than", "up to"]
+# The kind of quantity each makes of its figure ("over 2 million": at least 2,000,000).
+ESTIMATE_KINDS = {
+    "about": "approximate",
+    "over": "at_least",
+    "nearly": "at_most",
+    "more than": "at_least",
+    "up to": "at_most",
+}
 
 # Countries that give or receive most, most first; every other country
 # follows in a seeded order with a Zipf-like falling share.

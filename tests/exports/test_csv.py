@@ -81,6 +81,7 @@ def tricky():
         category=category("ventilators"),
         description="-ventilator sets",
         quantity=None,
+        quantity_kind="unknown",
         quantity_note="dozens; +/- 10",
         unit="sets",
     )
@@ -90,7 +91,8 @@ def tricky():
         category=category("masks"),
         description="\tN95 masks",
         quantity=2_000_000,
-        is_estimate=True,
+        quantity_kind="at_least",
+        quantity_min=2_000_000,
         quantity_note="over 2 million",
         value_usd=Decimal("0.50"),
     )
@@ -102,15 +104,16 @@ EXPECTED_ITEMS = (
     "shipment_reference,status,donors,donor_countries,recipient,recipient_country,shipped_on,"
     "category,description,quantity,quantity_note,unit,url,quantity_is_estimate,item_value_usd,"
     "category_name,donor_kinds,recipient_kind,recipient_country_name,origin_country,"
-    "destination_country,announced_on,arrived_on,terms,transport_mode,arrival_point\n"
+    "destination_country,announced_on,arrived_on,terms,transport_mode,arrival_point,"
+    "quantity_min,quantity_max,quantity_kind\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
     "Hôpital de Liège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,"
-    "http://testserver/shipments/2020-CN-BE-007/,false,,Ventilators,other; regional-government,"
-    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport\n"
+    "http://testserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
+    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,,,unknown\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
     "Hôpital de Liège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,"
     "http://testserver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,"
-    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport\n"
+    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,2000000,,at_least\n"
 )
 
 

@@ -25,6 +25,7 @@ from tests.factories import (
     RecipientFactory,
     ShipmentFactory,
     ShipmentItemFactory,
+    SourceFactory,
     category,
 )
 from tests.imports.test_import import csv_bytes, import_file, row
@@ -46,6 +47,8 @@ def stored():
     ShipmentItemFactory(
         shipment=shipment, category=category("gloves"), description="Gloves", unit="pairs"
     )
+    # Published, it cites a source (or the staff save below would be refused for it).
+    SourceFactory(shipment=shipment)
     return shipment
 
 

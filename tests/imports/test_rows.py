@@ -45,10 +45,11 @@ def test_a_row_means_a_shipment_its_parties_and_a_supply_line(categories):
     assert said.recipient == Party("Italian Red Cross", "IT", "red-cross")
     item = form.item_values()
     assert item["category"] == categories["masks"]
-    assert (item["quantity"], item["quantity_note"], item["is_estimate"]) == (
+    # No kind given: a line without a figure has none.
+    assert (item["quantity"], item["quantity_note"], item["quantity_kind"]) == (
         None,
         "tens of thousands",
-        True,
+        "unknown",
     )
 
 

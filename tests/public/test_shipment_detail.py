@@ -80,7 +80,7 @@ def test_shipment_page_shows_every_fact(client, shipment):
         "Donated 'last Saturday'.",
         "40,000",
         "ventilator sets",
-        "(dozens)",
+        ">dozens<",
     ]:
         assert fact in content, fact
     assert title(response) == "Shipment 2020-CN-IT-003 · AidTracker"
