@@ -203,6 +203,20 @@ def cell(model, name, **kwargs):
     return formfield
 
 
+def bound_cell(name, example):
+    """A lower or upper bound of a quantity: a whole number, or blank when the source gives none."""
+    return cell(
+        ShipmentItem,
+        name,
+        form_class=WholeNumberCell,
+        min_value=0,
+        error_messages={
+            "invalid": f"'%(value)s' is not a whole number; write e.g. {example}.",
+            "min_value": "A bound cannot be negative.",
+        },
+    )
+
+
 # The row -----------------------------------------------------------------
 
 
@@ -283,20 +297,8 @@ class SupplyLineForm(forms.Form):
     # Read only to tell the kind of a quantity when a file gives none.
     quantity_is_estimate = YesNoCell(required=False)
     quantity_kind = cell(ShipmentItem, "quantity_kind", required=False)
-    quantity_min = cell(
-        ShipmentItem,
-        "quantity_min",
-        form_class=WholeNumberCell,
-        min_value=0,
-        error_messages={"invalid": "'%(value)s' is not a whole number; write e.g. 24."},
-    )
-    quantity_max = cell(
-        ShipmentItem,
-        "quantity_max",
-        form_class=WholeNumberCell,
-        min_value=0,
-        error_messages={"invalid": "'%(value)s' is not a whole number; write e.g. 200."},
-    )
+    quantity_min = bound_cell("quantity_min", example=24)
+    quantity_max = bound_cell("quantity_max", example=200)
     item_value_usd = cell(
         ShipmentItem,
         "value_usd",
