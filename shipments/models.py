@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import TruncWeek
 from django.dispatch import Signal
 from django.urls import reverse
@@ -49,6 +49,19 @@ class QuantityKind(models.TextChoices):
         if quantity is None:
             return cls.UNKNOWN
         return cls.APPROXIMATE if estimate else cls.EXACT
+
+
+# Kinds whose figure is a bound the source sets.
+BOUNDED_KINDS = [QuantityKind.AT_LEAST, QuantityKind.AT_MOST, QuantityKind.RANGE]
+
+
+def bound_of_line(field):
+    """A supply line's lower or upper bound (`field`), read through a shipment: an exact
+    figure is its own."""
+    return Case(
+        When(items__quantity_kind=QuantityKind.EXACT, then=F("items__quantity")),
+        default=F(f"items__{field}"),
+    )
 
 
 def within(figure, low, high):
@@ -282,7 +295,13 @@ class ShipmentQuerySet(BulkSavedQuerySet):
         Cancelled shipments are left out. Pledged and delivered quantities are
         separate rows, so a reader never sees them added together, and so are
         units; `unknown_lines` counts the lines without a number, which are
-        never added as zero. Only the lines of `categories` (slugs), if given.
+        never added as zero. Beside the sum of the figures, each row carries
+        what the lines' kinds allow: `quantity_min`, the sum of the lower
+        bounds (a line without one adds none), `quantity_max`, the sum of the
+        upper bounds, meaningful only when `unbounded_lines` is 0, and how many
+        lines were estimated (every kind but exact), approximate, or bounded
+        (at least, at most, a range, or no figure with a lower bound). Only
+        the lines of `categories` (slugs), if given.
         Read from the shipments' side, so that a filtered selection is read
         once rather than joined back to itself.
         """
@@ -302,8 +321,26 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             )
             .annotate(
                 total_quantity=Sum("items__quantity"),
+                quantity_min=Sum(bound_of_line("quantity_min")),
+                quantity_max=Sum(bound_of_line("quantity_max")),
                 lines=Count("items"),
                 unknown_lines=Count("items", filter=Q(items__quantity__isnull=True)),
+                unbounded_lines=Count(
+                    "items",
+                    filter=~Q(items__quantity_kind=QuantityKind.EXACT)
+                    & Q(items__quantity_max__isnull=True),
+                ),
+                lines_estimated=Count("items", filter=~Q(items__quantity_kind=QuantityKind.EXACT)),
+                lines_approximate=Count(
+                    "items", filter=Q(items__quantity_kind=QuantityKind.APPROXIMATE)
+                ),
+                lines_bounded=Count(
+                    "items",
+                    filter=Q(items__quantity_kind__in=BOUNDED_KINDS)
+                    | Q(
+                        items__quantity_kind=QuantityKind.UNKNOWN, items__quantity_min__isnull=False
+                    ),
+                ),
                 shipments=Count("id", distinct=True),
             )
             .order_by("category__sort_order", "unit", "shipment__status")

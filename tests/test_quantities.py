@@ -230,3 +230,17 @@ def test_the_migration_reads_the_kind_of_every_stored_line():
         ("approximate", None, None, True),
         ("unknown", None, None, True),
     ]
+
+
+def test_the_demo_pledges_state_only_what_the_reports_allow(client, demo_data):
+    """4,000,000 pledged masks: 2 million to the EU, and 'over 2 million' to Europe."""
+    page = " ".join(client.get("/shipments/?status=pledged").content.decode().split())
+    assert ">at least 4,000,000<" in page
+    totals = client.get("/shipments.json?status=pledged&category=masks").json()["totals"]
+    [masks] = [row for row in totals if row["category"] == "masks"]
+    assert (masks["quantity"], masks["quantity_min"], masks["quantity_max"]) == (
+        4_000_000,
+        4_000_000,
+        None,
+    )
+    assert (masks["lines_estimated"], masks["lines_bounded"]) == (1, 1)

@@ -85,7 +85,11 @@ def shipment_json(shipment, base_url):
 
 
 def totals_json(rows):
-    """Totals per category, unit and status; `quantity` counts only lines with a number."""
+    """Totals per category, unit and status; `quantity` counts only lines with a number.
+
+    `quantity_min` and `quantity_max` bound it as the lines' kinds allow
+    (`quantity_max` null when a line has no upper bound).
+    """
     return [
         {
             "category": row["category__slug"],
@@ -93,8 +97,12 @@ def totals_json(rows):
             "unit": row["unit"],
             "status": row["shipment__status"],
             "quantity": row["total_quantity"],
+            "quantity_min": row["quantity_min"],
+            "quantity_max": None if row["unbounded_lines"] else row["quantity_max"],
             "lines": row["lines"],
             "lines_without_quantity": row["unknown_lines"],
+            "lines_estimated": row["lines_estimated"],
+            "lines_bounded": row["lines_bounded"],
             "shipments": row["shipments"],
         }
         for row in rows

@@ -70,6 +70,12 @@ class CategoryTotal:
     unknown_lines: int
     shipments: int
     url: str = ""
+    # What the lines' kinds allow (see ShipmentQuerySet.totals_by_category).
+    quantity_min: int | None = None
+    quantity_max: int | None = None
+    lines_estimated: int = 0
+    lines_approximate: int = 0
+    lines_bounded: int = 0
 
     @property
     def unit_label(self):
@@ -80,9 +86,26 @@ class CategoryTotal:
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
-    def is_partial(self):
-        """True when some lines had no number, so the quantity is a lower bound."""
-        return self.unknown_lines > 0
+    def reading(self):
+        """(qualifier, figure, upper figure) as the total may honestly be stated.
+
+        ("", 40000, None): every line exact. ("about", 20, None): some lines
+        are approximate, with no bounds to say more. ("", 140, 240): every
+        line bounded both ways, "140 to 240". ("at least", 4000000, None): a
+        lower bound ("over 2 million", "dozens", or lines with no number).
+        (None, None, None): nothing is known.
+        """
+        if not self.lines_estimated and not self.unknown_lines:
+            return ("", self.quantity, None)
+        if self.lines_approximate:
+            return ("about", self.quantity, None)
+        if self.quantity_max is not None and self.quantity_min is not None:
+            if self.quantity_min == self.quantity_max:
+                return ("", self.quantity_min, None)
+            return ("", self.quantity_min, self.quantity_max)
+        if self.quantity_min:
+            return ("at least", self.quantity_min, None)
+        return (None, None, None)
 
 
 def totals_by_status(shipments):
@@ -120,6 +143,11 @@ def totals_by_category(rows, link=None):
                 lines=row["lines"],
                 unknown_lines=row["unknown_lines"],
                 shipments=row["shipments"],
+                quantity_min=row["quantity_min"],
+                quantity_max=None if row["unbounded_lines"] else row["quantity_max"],
+                lines_estimated=row["lines_estimated"],
+                lines_approximate=row["lines_approximate"],
+                lines_bounded=row["lines_bounded"],
                 url=list_url(**link, category=row["category__slug"], status=row["shipment__status"])
                 if link is not None
                 else "",

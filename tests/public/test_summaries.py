@@ -28,7 +28,8 @@ def test_selection_totals_add_known_quantities_and_count_unknown_lines():
     ShipmentItemFactory(quantity=2_500, shipment=ShipmentFactory(status="delivered"))
     [row] = summaries.selection_totals(published()).by_category
     assert (row.quantity, row.lines, row.unknown_lines, row.shipments) == (42_500, 3, 1, 2)
-    assert row.is_partial
+    # A line with no number: the sum of the others is a lower bound.
+    assert row.reading == ("at least", 42_500, None)
 
 
 def test_selection_totals_with_only_unknown_quantities_are_unknown_not_zero():
@@ -36,6 +37,57 @@ def test_selection_totals_with_only_unknown_quantities_are_unknown_not_zero():
     [row] = summaries.selection_totals(published()).by_category
     assert row.quantity is None
     assert (row.lines, row.unknown_lines) == (1, 1)
+
+
+def line(shipment, **values):
+    item = ShipmentItemFactory.build(shipment=shipment, category=category("masks"), **values)
+    item.full_clean()
+    item.save()
+
+
+@pytest.mark.parametrize(
+    "lines, reading, bounds",
+    [
+        # Each line: (kind, figure, min, max, note); reading; (min, max, estimated, bounded).
+        ([("exact", 40_000, None, None, "")], ("", 40_000, None), (40_000, 40_000, 0, 0)),
+        (
+            [("exact", 2_000_000, None, None, ""), ("at_least", None, 2_000_000, None, "over")],
+            ("at least", 4_000_000, None),
+            (4_000_000, None, 1, 1),
+        ),
+        (
+            [("approximate", 20, None, None, "about 20"), ("exact", 5, None, None, "")],
+            ("about", 25, None),
+            (5, None, 1, 0),
+        ),
+        (
+            [("range", None, 100, 200, "one to two hundred"), ("exact", 40, None, None, "")],
+            ("", 140, 240),
+            (140, 240, 1, 1),
+        ),
+        (
+            [("unknown", None, 24, None, "dozens"), ("unknown", None, None, None, "not given")],
+            ("at least", 24, None),
+            (24, None, 2, 1),
+        ),
+        ([("unknown", None, None, None, "not given")], (None, None, None), (None, None, 1, 0)),
+    ],
+)
+def test_a_total_says_only_what_its_lines_allow(lines, reading, bounds):
+    shipment = ShipmentFactory(status="pledged")
+    for position, (kind, quantity, low, high, note) in enumerate(lines):
+        line(
+            shipment,
+            position=position,
+            quantity_kind=kind,
+            quantity=quantity,
+            quantity_min=low,
+            quantity_max=high,
+            quantity_note=note,
+        )
+    [row] = summaries.selection_totals(published()).by_category
+    assert row.reading == reading
+    assert (row.quantity_min, row.quantity_max, row.lines_estimated, row.lines_bounded) == bounds
 
 
 def test_selection_totals_never_add_different_units():
