@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Concat, TruncWeek
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -274,13 +274,19 @@ class ShipmentQuerySet(BulkSavedQuerySet):
 
         Statuses stay apart, so a pledge is never added to a delivery; `weighed`
         and `valued` count the shipments behind each sum, so a partial sum
-        never passes for a whole one.
+        never passes for a whole one. `routes` counts the (origin, destination)
+        pairs among them: weights and values mean something added up only
+        along one route, never across several (China to Italy plus EU
+        countries to China is no total of anything).
         """
         return (
             self.order_by()
             .values("status")
             .annotate(
                 shipments=Count("id"),
+                routes=Count(
+                    Concat("origin_country", Value(">"), "destination_country"), distinct=True
+                ),
                 total_weight_kg=Sum("weight_kg"),
                 weighed=Count("weight_kg"),
                 total_value_usd=Sum("value_usd"),

@@ -43,6 +43,13 @@ class StatusTotal:
     weighed: int
     value_usd: Decimal | None
     valued: int
+    # (origin, destination) pairs: weights and values are added along one only.
+    routes: int = 1
+
+    @property
+    def adds_up(self):
+        """Whether the weight and value may be shown as sums: one route only."""
+        return self.routes <= 1
 
     @property
     def label(self):
@@ -118,6 +125,7 @@ def totals_by_status(shipments):
             weighed=row["weighed"],
             value_usd=row["total_value_usd"],
             valued=row["valued"],
+            routes=row["routes"],
         )
         for row in shipments.totals_by_status()
     ]

@@ -207,3 +207,26 @@ def test_category_totals_of_a_country_link_to_that_category_and_status_in_the_li
     assert row.url == (
         f"/shipments/?recipient_country=IT&category=masks&status={item.shipment.status}"
     )
+
+
+def test_weights_add_up_along_one_route_only(client):
+    """China to Italy plus EU countries to China is no total of anything."""
+    ShipmentFactory(status="delivered", origin_country="CN", weight_kg=31_000)
+    ShipmentFactory(status="delivered", origin_country="CN", weight_kg=2_000)
+    china = RecipientFactory(country="CN")
+    ShipmentFactory(
+        status="delivered",
+        origin_country="FR",
+        recipient=china,
+        destination_country="CN",
+        weight_kg=56_000,
+    )
+    [everything] = summaries.totals_by_status(published())
+    assert (everything.routes, everything.adds_up) == (2, False)
+    page = " ".join(client.get("/").content.decode().split())
+    assert "not added</span><span class=\"partial\">across 2 routes" in page
+    assert "89,000" not in page
+    [one_route] = summaries.totals_by_status(published().filter(origin_country="CN"))
+    assert (one_route.adds_up, one_route.weight_kg) == (True, 33_000)
+    listed = " ".join(client.get("/shipments/?recipient_country=CN").content.decode().split())
+    assert "56,000" in listed
