@@ -29,6 +29,11 @@ RETRY_SECONDS = 30
 # Bounds the memory of the stand-in cache, per process.
 FALLBACK_MAX_ENTRIES = 1000
 
+# When each Redis (by location) may be asked again, for the whole process:
+# Django gives each thread a cache object of its own.
+_down_until = {}
+_down_lock = threading.Lock()
+
 
 class FailSoftRedisCache(RedisCache):
     """Django's RedisCache, with each process's memory standing in while Redis is lost."""
@@ -40,15 +45,16 @@ class FailSoftRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
+        # LocMemCache instances of one name share their memory within the
+        # process, so every thread's cache object stands in with the same one.
         self.fallback = LocMemCache(
             f"fallback-for-{server}", {"OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
         )
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        self.location = str(server)
 
     def is_down(self):
         """True while this process works without Redis, after Redis last failed to answer."""
-        return time.monotonic() < self._down_until
+        return time.monotonic() < _down_until.get(self.location, 0.0)
 
     def ping(self):
         """Whether Redis answers now; a failure starts a spell without it."""
@@ -59,9 +65,9 @@ class FailSoftRedisCache(RedisCache):
             return False
 
     def _mark_down(self, error):
-        with self._lock:
+        with _down_lock:
             first = not self.is_down()
-            self._down_until = time.monotonic() + RETRY_SECONDS
+            _down_until[self.location] = time.monotonic() + RETRY_SECONDS
         if first:
             logger.warning(
                 "Redis cache not answering (%s); this process keeps its cache in memory for %s s.",

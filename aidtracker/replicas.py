@@ -95,11 +95,19 @@ class PublicReadsMiddleware:
             return self.get_response(request)
 
     def process_exception(self, request, exception):
-        """A replica that failed mid-request is left alone for a while, by this process."""
+        """A replica that failed mid-request is left alone for a while, by this process.
+
+        Not for a query the replica stopped itself (its statement timeout):
+        the replica answers, the query was too heavy.
+        """
         alias = _read_alias.get()
-        if alias is not None and isinstance(exception, OperationalError):
+        cancelled = getattr(exception.__cause__, "pgcode", None) == QUERY_CANCELED
+        if alias is not None and isinstance(exception, OperationalError) and not cancelled:
             mark_down(alias, exception)
 
+
+# PostgreSQL's SQLSTATE for a statement stopped by statement_timeout.
+QUERY_CANCELED = "57014"
 
 # When each replica that failed may be tried again, by this process (time.monotonic()).
 _down_until = {}

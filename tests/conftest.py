@@ -34,11 +34,12 @@ def fresh_process_state(monkeypatch):
     """What a process keeps across requests: no test inherits another's downloads still
     streaming (a test may leave a response unread, which a WSGI server would close) nor
     replicas marked down."""
-    from aidtracker import replicas
+    from aidtracker import cache, replicas
     from shipments.exports import slots
 
     monkeypatch.setattr(slots, "process_slots", slots.ProcessSlots())
     monkeypatch.setattr(replicas, "_down_until", {})
+    monkeypatch.setattr(cache, "_down_until", {})
 
 
 # Keys of the uploads tests store in Redis, deleted after each test; never

@@ -1,6 +1,7 @@
 """The shared cache: Redis when REDIS_URL is set, each process's memory while Redis is lost."""
 
 import socket
+import threading
 import time
 from contextlib import closing
 
@@ -92,3 +93,14 @@ def test_healthz_reports_a_lost_cache_and_stays_up(client, closed_port):
     assert response.status_code == 200
     assert response.content == b"ok; cache unavailable, pages served without it\n"
     assert home.status_code == 200
+
+
+def test_every_thread_of_the_process_knows_redis_is_down(closed_port):
+    """Django gives each thread its own cache object; the process learns Redis is lost once."""
+    location = f"redis://127.0.0.1:{closed_port}/0"
+    fail_soft(location).get("anything")
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(fail_soft(location).is_down()))
+    thread.start()
+    thread.join()
+    assert seen == [True]

@@ -228,6 +228,18 @@ def test_a_query_that_fails_on_the_replica_marks_it_down(client, world):
     assert captured["default"] and not captured["replica"]
 
 
+def test_a_query_the_replica_stopped_itself_does_not_mark_it_down(client, world):
+    """A statement timeout on the replica: it answers; the query was too heavy."""
+    cause = Exception("canceling statement due to statement timeout")
+    cause.pgcode = "57014"  # as psycopg2's QueryCanceled carries it
+    cancelled = OperationalError(str(cause))
+    cancelled.__cause__ = cause
+    failing = mock.patch("shipments.public.views.get_object_or_404", side_effect=cancelled)
+    with failing, pytest.raises(OperationalError):
+        client.get("/shipments/IT-1/")
+    assert not replicas.is_marked_down("replica")
+
+
 def test_reads_outside_a_public_request_use_the_primary(world):
     assert Shipment.objects.all().db == "default"
     with reads_from("replica"):

@@ -16,6 +16,7 @@ A client that stops reading is cut off by the send timeout
 (`aidtracker.middleware.SendTimeoutMiddleware`), which frees its slot.
 """
 
+import secrets
 import threading
 import time
 
@@ -53,10 +54,15 @@ process_slots = ProcessSlots()
 
 
 class DownloadSlot:
-    """One download's place in both caps; `release()` frees it, once."""
+    """One download's place in both caps; `release()` frees it, once.
 
-    def __init__(self, client_key):
+    The client's key holds a token of this download's own: a key that
+    expired and was taken by another download is not this one's to free.
+    """
+
+    def __init__(self, client_key, token):
         self.client_key = client_key
+        self.token = token
         self.renewed_at = time.monotonic()
         self.released = False
 
@@ -64,30 +70,34 @@ class DownloadSlot:
         """Keep the client's slot while the download streams; cheap to call per chunk."""
         now = time.monotonic()
         if now - self.renewed_at >= RENEW_EVERY_SECONDS:
-            cache.touch(self.client_key, CLIENT_SLOT_SECONDS)
+            if not cache.touch(self.client_key, CLIENT_SLOT_SECONDS):
+                # Expired, or kept by a cache that has since come back.
+                cache.add(self.client_key, self.token, CLIENT_SLOT_SECONDS)
             self.renewed_at = now
 
     def release(self):
         if self.released:
             return
         self.released = True
-        cache.delete(self.client_key)
+        if cache.get(self.client_key) == self.token:
+            cache.delete(self.client_key)
         process_slots.give_back()
 
 
 def take_slot(request):
     """(a DownloadSlot, None), or (None, a response refusing the download)."""
     address = client_address(request)
+    token = secrets.token_hex(8)
     for number in range(settings.DOWNLOADS_PER_CLIENT):
         key = f"downloads:{address}:{number}"
-        if cache.add(key, True, CLIENT_SLOT_SECONDS):
+        if cache.add(key, token, CLIENT_SLOT_SECONDS):
             break
     else:
         return None, too_many_at_once()
     if not process_slots.take(settings.DOWNLOADS_PER_PROCESS):
         cache.delete(key)
         return None, busy()
-    return DownloadSlot(key), None
+    return DownloadSlot(key, token), None
 
 
 def refusal(text, status, retry_after):

@@ -110,3 +110,17 @@ def test_a_long_download_keeps_its_place(client, demo_data, monkeypatch):
         for _ in chunks:
             pass
     touch.assert_called_once_with(f"downloads:{A}:0", slots.CLIENT_SLOT_SECONDS)
+
+
+def test_a_slot_that_expired_and_was_taken_is_not_freed_by_its_first_owner(client):
+    first = start(client, A)
+    key = f"downloads:{A}:0"
+    # The key expired while the first download waited, and another download took it.
+    slots.cache.delete(key)
+    second = start(client, A)
+    assert second.status_code == 200
+    close_unread(first)
+    assert slots.cache.get(key) is not None
+    # The second download's place is still held: the address has one more to go.
+    assert start(client, A).status_code == 200
+    assert start(client, A).status_code == 429
