@@ -354,24 +354,29 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         return []
 
     def approve_edit(self, request, pending):
-        """Apply a held edit as the editor would have saved it; the form's errors if it fails."""
-        data = review.submitted_form(pending)
-        # The field its author could not change (publication) stays as it is now.
-        if pending.shipment.is_published:
-            data["is_published"] = "on"
-        replay = copy.copy(request)
-        replay.method, replay.POST, replay._files = "POST", data, MultiValueDict()
+        """Apply a held edit; the form's errors if it fails.
+
+        The form and its inlines are built as its author saw them, with the
+        author's permissions (no publishing, no deleting), so that approving
+        applies exactly what was submitted and could be reviewed; the editor
+        then saves it.
+        """
+        as_author = copy.copy(request)
+        as_author.user = pending.submitted_by
+        as_author.method, as_author.POST = "POST", review.submitted_form(pending)
+        as_author._files = MultiValueDict()
         shipment = pending.shipment
-        form = self.get_form(replay, shipment, change=True)(data, instance=shipment)
+        form_class = self.get_form(as_author, shipment, change=True)
+        form = form_class(as_author.POST, instance=shipment)
         # The admin's own way of building the inlines from a POST (private, but
         # what its change view uses), so that approving checks what saving checks.
-        formsets, _ = self._create_formsets(replay, shipment, change=True)
+        formsets, _ = self._create_formsets(as_author, shipment, change=True)
         if not (form.is_valid() and all_valid(formsets)):
             return review.form_errors(form, formsets)
-        shipment = self.save_form(replay, form, change=True)
-        self.save_model(replay, shipment, form, change=True)
-        self.save_related(replay, form, formsets, change=True)
-        self.log_change(replay, shipment, f"Approved a change by {pending.submitted_by}.")
+        shipment = self.save_form(request, form, change=True)
+        self.save_model(request, shipment, form, change=True)
+        self.save_related(request, form, formsets, change=True)
+        self.log_change(request, shipment, f"Approved a change by {pending.submitted_by}.")
         return []
 
     @admin.display(description="donors")
@@ -432,6 +437,13 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         self._mark(request, queryset, Shipment.Status.CANCELLED)
 
     def _publish(self, request, queryset, published):
+        try:
+            self._set_published(request, queryset, published)
+        except ValidationError as refused:
+            # Evidence removed between the check below and the write.
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+
+    def _set_published(self, request, queryset, published):
         if published:
             lacking = Shipment.objects.filter(pk__in=queryset.values("pk")).lacking_evidence()
             refused = [shipment.missing_evidence() for shipment in lacking.order_by("reference")]
@@ -625,12 +637,28 @@ class ShipmentPartAdmin(StaffAdmin):
     def has_delete_permission(self, request, obj=None):
         # A published shipment keeps its last source, and its last supply line
         # unless it gives a weight: unpublish it first.
-        if obj is not None and obj.shipment.is_published and not self.may_lose(obj):
+        if obj is not None and self.strips_evidence(obj.shipment, [obj.pk]):
             return False
         return super().has_delete_permission(request, obj)
 
-    def may_lose(self, obj):
-        """Whether the shipment keeps its evidence without `obj`."""
+    def get_deleted_objects(self, objs, request):
+        # Deleting several at once (the list's delete action) is judged as a whole.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        removed = {}
+        for obj in objs:
+            removed.setdefault(obj.shipment, []).append(obj.pk)
+        stripped = [
+            f"the last {self.model._meta.verbose_name} of published shipment {shipment}"
+            for shipment, pks in removed.items()
+            if self.strips_evidence(shipment, pks)
+        ]
+        return deleted, counts, perms_needed, [*protected, *stripped]
+
+    def strips_evidence(self, shipment, pks):
+        """Whether published `shipment` would lack its evidence without the rows `pks`."""
+        return shipment.is_published and not self.keeps_evidence_without(shipment, pks)
+
+    def keeps_evidence_without(self, shipment, pks):
         raise NotImplementedError
 
     def get_form(self, request, obj=None, **kwargs):
@@ -644,6 +672,16 @@ class ShipmentPartAdmin(StaffAdmin):
                     raise ValidationError(
                         "This shipment is published: make the change on the shipment's "
                         "own page, where it waits for an editor's approval."
+                    )
+                moved_from = self.instance.shipment if self.instance.pk else None
+                if (
+                    moved_from is not None
+                    and moved_from != shipment
+                    and admin_page.strips_evidence(moved_from, [self.instance.pk])
+                ):
+                    raise ValidationError(
+                        f"This is the last {admin_page.model._meta.verbose_name} of published "
+                        f"shipment {moved_from}: it cannot be moved while that is published."
                     )
                 return shipment
 
@@ -659,9 +697,8 @@ class ShipmentItemAdmin(ShipmentPartAdmin):
     search_fields = ["description", "shipment__reference"]
     autocomplete_fields = ["shipment"]
 
-    def may_lose(self, obj):
-        shipment = obj.shipment
-        return shipment.weight_kg is not None or shipment.items.exclude(pk=obj.pk).exists()
+    def keeps_evidence_without(self, shipment, pks):
+        return shipment.weight_kg is not None or shipment.items.exclude(pk__in=pks).exists()
 
 
 @admin.register(Source)
@@ -671,8 +708,8 @@ class SourceAdmin(ShipmentPartAdmin):
     search_fields = ["title", "publisher", "shipment__reference"]
     autocomplete_fields = ["shipment"]
 
-    def may_lose(self, obj):
-        return obj.shipment.sources.exclude(pk=obj.pk).exists()
+    def keeps_evidence_without(self, shipment, pks):
+        return shipment.sources.exclude(pk__in=pks).exists()
 
 
 @admin.register(PendingChange)

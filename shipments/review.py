@@ -79,25 +79,35 @@ def submitted_form(pending):
 
 def describe_edit(form, formsets):
     """What a change-form submission changes, in words: "status: Delivered → Cancelled; ..."."""
-    parts = []
+    parts = changed_fields(form)
+    for formset in formsets:
+        counts = {"added": 0, "removed": 0}
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms:
+                counts["removed"] += inline_form.instance.pk is not None
+            elif inline_form.has_changed() and inline_form.instance.pk is None:
+                counts["added"] += 1
+            elif inline_form.has_changed():
+                # Each change to a stored row, named by the row: what an editor must see.
+                row = str(inline_form.initial.get("description") or inline_form.instance)
+                parts.extend(f"{row}: {change}" for change in changed_fields(inline_form))
+        done = [f"{count} {what}" for what, count in counts.items() if count]
+        if done:
+            parts.append(f"{formset.model._meta.verbose_name_plural}: {', '.join(done)}")
+    return "; ".join(parts) or "no change"
+
+
+def changed_fields(form):
+    """ "Label: before → after" for each field of `form` the submission changes."""
+    changes = []
     for name in form.changed_data:
         field = form.fields[name]
         if isinstance(field.widget, forms.HiddenInput):
             continue
         before = shown(field, form.initial.get(name))
         after = shown(field, form.cleaned_data.get(name))
-        parts.append(f"{field.label or name}: {before} → {after}")
-    for formset in formsets:
-        counts = {"added": 0, "changed": 0, "removed": 0}
-        for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms:
-                counts["removed"] += inline_form.instance.pk is not None
-            elif inline_form.has_changed():
-                counts["added" if inline_form.instance.pk is None else "changed"] += 1
-        done = [f"{count} {what}" for what, count in counts.items() if count]
-        if done:
-            parts.append(f"{formset.model._meta.verbose_name_plural}: {', '.join(done)}")
-    return "; ".join(parts) or "no change"
+        changes.append(f"{field.label or name}: {before} → {after}")
+    return changes
 
 
 def shown(field, value):

@@ -157,3 +157,37 @@ def test_a_published_shipments_last_supply_line_goes_only_if_it_gives_a_weight(e
     Shipment.objects.filter(pk=shipment.pk).update(weight_kg=500)
     assert editor_client.post(url, {"post": "yes"}).status_code == 302
     assert not shipment.items.exists()
+
+
+def test_deleting_all_sources_at_once_is_refused_for_a_published_shipment(editor_client):
+    shipment = cited(ShipmentFactory(reference="PUBLISHED-1"))
+    SourceFactory(shipment=shipment)
+    both = [str(pk) for pk in shipment.sources.values_list("pk", flat=True)]
+    response = editor_client.post(
+        "/admin/shipments/source/",
+        {"action": "delete_selected", "_selected_action": both, "post": "yes"},
+    )
+    assert shipment.sources.count() == 2
+    assert "the last source of published shipment PUBLISHED-1" in response.content.decode()
+
+
+def test_the_last_source_cannot_be_moved_to_another_shipment(editor_client):
+    shipment = cited(ShipmentFactory(reference="PUBLISHED-1"))
+    other = ShipmentFactory(reference="OTHER-1", is_published=False)
+    only = shipment.sources.get()
+    response = editor_client.post(
+        f"/admin/shipments/source/{only.pk}/change/",
+        {
+            "shipment": str(other.pk),
+            "title": only.title,
+            "publisher": "",
+            "published_on": "",
+            "url": "",
+            "excerpt": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be moved while that is published" in response.content.decode()
+    only.refresh_from_db()
+    assert only.shipment == shipment

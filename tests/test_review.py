@@ -325,3 +325,56 @@ def test_an_unchanged_published_shipment_is_not_held(data_entry_client, editor_c
     _, response = import_rows(data_entry_client, [import_row()])
     assert response.status_code == 302
     assert not PendingChange.objects.exists()
+
+
+def test_approval_applies_only_what_the_author_could_submit(
+    data_entry_client, editor_client, shipment
+):
+    """Data entry may not delete: a DELETE added by hand to the form is not applied when an
+    editor approves the change, nor may the change unpublish."""
+    item = shipment.items.get()
+    data = existing_shipment_data(shipment, notes="Typo fixed")
+    del data["is_published"]
+    data.update(
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": str(item.pk),
+            "items-0-shipment": str(shipment.pk),
+            "items-0-category": str(item.category_id),
+            "items-0-description": item.description,
+            "items-0-quantity": str(item.quantity),
+            "items-0-unit": item.unit,
+            "items-0-position": "0",
+            "items-0-DELETE": "on",
+        }
+    )
+    assert data_entry_client.post(change_url(shipment), data).status_code == 302
+    [pending] = PendingChange.objects.pending()
+    decide(editor_client, "approve", [pending])
+    shipment.refresh_from_db()
+    assert shipment.notes == "Typo fixed"
+    assert shipment.items.filter(pk=item.pk).exists()
+    assert shipment.is_published
+
+
+def test_the_summary_shows_each_change_to_a_supply_line(data_entry_client, shipment):
+    item = shipment.items.get()
+    data = existing_shipment_data(shipment, weight_kg="31000")
+    data.update(
+        {
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": str(item.pk),
+            "items-0-shipment": str(shipment.pk),
+            "items-0-category": str(item.category_id),
+            "items-0-description": item.description,
+            "items-0-quantity": "4000000",
+            "items-0-quantity_kind": "exact",
+            "items-0-unit": item.unit,
+            "items-0-position": "0",
+        }
+    )
+    data_entry_client.post(change_url(shipment), data)
+    [pending] = PendingChange.objects.pending()
+    assert pending.summary == "N95 respirator masks: Quantity: 40000 → 4000000"

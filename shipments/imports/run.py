@@ -52,6 +52,8 @@ UPDATABLE_ITEM_FIELDS = [
     "is_estimate",
     "value_usd",
 ]
+# What a quantity's kind is written in, beside the figure.
+KIND_FIELDS = ["quantity_kind", "quantity_min", "quantity_max", "is_estimate"]
 # Keeps each IN (...) list well under every database's parameter limit.
 CHUNK = 500
 # Supply lines and their history rows are written in batches of this size.
@@ -295,6 +297,12 @@ class ImportRun:
             self.new_items.append(item)
             return ReadLine(item, None, "new")
         original = copy.copy(item)
+        if "quantity_kind" not in self.headers and values.get("quantity") == item.quantity:
+            # A file from before the kinds were written down says nothing of
+            # them: the stored kind and bounds stay.
+            values = {name: values.get(name) for name in UPDATABLE_ITEM_FIELDS} | {
+                name: getattr(item, name) for name in KIND_FIELDS
+            }
         for name in UPDATABLE_ITEM_FIELDS:
             setattr(item, name, values.get(name))
         # Bounds the file leaves out are what the kind implies, not what was stored.

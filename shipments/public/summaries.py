@@ -104,14 +104,20 @@ class CategoryTotal:
         """
         if not self.lines_estimated and not self.unknown_lines:
             return ("", self.quantity, None)
-        if self.lines_approximate:
+        # "About" only when every line not exact is approximate: an
+        # approximate figure added to a bound would pass for an estimate.
+        if self.lines_estimated == self.lines_approximate and not self.unknown_lines:
             return ("about", self.quantity, None)
-        if self.quantity_max is not None and self.quantity_min is not None:
-            if self.quantity_min == self.quantity_max:
-                return ("", self.quantity_min, None)
-            return ("", self.quantity_min, self.quantity_max)
-        if self.quantity_min:
-            return ("at least", self.quantity_min, None)
+        # Otherwise only the bounds speak (an approximate line has none).
+        least, most = self.quantity_min, self.quantity_max
+        if most is not None:
+            if least and least == most:
+                return ("", least, None)
+            if least:
+                return ("", least, most)
+            return ("at most", most, None)
+        if least:
+            return ("at least", least, None)
         return (None, None, None)
 
 

@@ -13,7 +13,7 @@ from import_export.formats.base_formats import CSV
 from donors.models import Donor, Recipient
 from shipments.columns import neutralise_formulas
 from shipments.imports.resource import ShipmentItemResource
-from shipments.imports.rows import COLUMN_NAMES
+from shipments.imports.rows import COLUMN_NAMES, OPTIONAL_COLUMNS
 from shipments.imports.run import ImportRun
 from shipments.models import Shipment, ShipmentItem
 from tests.admin_forms import SHIPMENT_URL
@@ -477,3 +477,22 @@ def test_a_file_that_became_invalid_after_its_preview_saves_nothing(data_entry_c
     [message] = [m.message for m in get_messages(response.wsgi_request)]
     assert message.startswith("Nothing was imported")
     assert not Shipment.objects.exists()
+
+
+def test_a_file_without_the_kind_columns_leaves_stored_kinds_alone():
+    """Files written before quantity_kind existed say nothing of it; a re-import keeps it."""
+    import_file(csv_bytes([row(quantity="2000000")]))
+    item = ShipmentItem.objects.get()
+    ShipmentItem.objects.filter(pk=item.pk).update(
+        quantity_kind="at_least", quantity_min=2_000_000, is_estimate=True
+    )
+    old_columns = [name for name in COLUMN_NAMES if name not in OPTIONAL_COLUMNS]
+    line = {name: value for name, value in row(quantity="2000000").items() if name in old_columns}
+    result = import_file(csv_bytes([line], columns=old_columns))
+    assert not result.has_validation_errors() and not result.has_errors()
+    item.refresh_from_db()
+    assert (item.quantity_kind, item.quantity_min, item.quantity) == (
+        "at_least",
+        2_000_000,
+        2_000_000,
+    )

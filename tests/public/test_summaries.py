@@ -71,6 +71,13 @@ def line(shipment, **values):
             (24, None, 2, 1),
         ),
         ([("unknown", None, None, None, "not given")], (None, None, None), (None, None, 1, 0)),
+        # An approximate figure beside a bound is no estimate of the whole: only the bound.
+        (
+            [("approximate", 20, None, None, "about 20"), ("at_least", None, 2_000_000, None, "")],
+            ("at least", 2_000_000, None),
+            (2_000_000, None, 2, 1),
+        ),
+        ([("at_most", None, None, 500, "up to 500")], ("at most", 500, None), (None, 500, 1, 1)),
     ],
 )
 def test_a_total_says_only_what_its_lines_allow(lines, reading, bounds):
@@ -224,7 +231,7 @@ def test_weights_add_up_along_one_route_only(client):
     [everything] = summaries.totals_by_status(published())
     assert (everything.routes, everything.adds_up) == (2, False)
     page = " ".join(client.get("/").content.decode().split())
-    assert "not added</span><span class=\"partial\">across 2 routes" in page
+    assert 'not added</span><span class="partial">across 2 routes' in page
     assert "89,000" not in page
     [one_route] = summaries.totals_by_status(published().filter(origin_country="CN"))
     assert (one_route.adds_up, one_route.weight_kg) == (True, 33_000)
