@@ -285,7 +285,13 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             .annotate(
                 shipments=Count("id"),
                 routes=Count(
-                    Concat("origin_country", Value(">"), "destination_country"), distinct=True
+                    Concat(
+                        "origin_country",
+                        Value(">"),
+                        "destination_country",
+                        output_field=models.CharField(),
+                    ),
+                    distinct=True,
                 ),
                 total_weight_kg=Sum("weight_kg"),
                 weighed=Count("weight_kg"),
