@@ -79,3 +79,22 @@ def existing_shipment_data(shipment, **fields):
         values["is_published"] = "on"
     values.update(fields)
     return shipment_data(list(shipment.donors.all()), shipment.recipient, **values)
+
+
+def stored_item_row(item, **fields):
+    """The items inline holding `item` as its page shows it (its only row), with `fields`
+    changed; e.g. DELETE="on"."""
+    row = {
+        "id": str(item.pk),
+        "shipment": str(item.shipment_id),
+        "category": str(item.category_id),
+        "description": item.description,
+        "quantity": "" if item.quantity is None else str(item.quantity),
+        "quantity_kind": item.quantity_kind,
+        "unit": item.unit,
+        "position": str(item.position),
+        **fields,
+    }
+    data = {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1"}
+    data.update({f"items-0-{name}": value for name, value in row.items()})
+    return data

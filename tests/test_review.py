@@ -8,7 +8,7 @@ from django.test import Client
 
 from donors.models import Donor
 from shipments.models import PendingChange, Shipment, ShipmentItem
-from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data
+from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data, stored_item_row
 from tests.factories import (
     DonorFactory,
     ShipmentFactory,
@@ -335,20 +335,7 @@ def test_approval_applies_only_what_the_author_could_submit(
     item = shipment.items.get()
     data = existing_shipment_data(shipment, notes="Typo fixed")
     del data["is_published"]
-    data.update(
-        {
-            "items-TOTAL_FORMS": "1",
-            "items-INITIAL_FORMS": "1",
-            "items-0-id": str(item.pk),
-            "items-0-shipment": str(shipment.pk),
-            "items-0-category": str(item.category_id),
-            "items-0-description": item.description,
-            "items-0-quantity": str(item.quantity),
-            "items-0-unit": item.unit,
-            "items-0-position": "0",
-            "items-0-DELETE": "on",
-        }
-    )
+    data.update(stored_item_row(item, DELETE="on"))
     assert data_entry_client.post(change_url(shipment), data).status_code == 302
     [pending] = PendingChange.objects.pending()
     decide(editor_client, "approve", [pending])
@@ -361,20 +348,7 @@ def test_approval_applies_only_what_the_author_could_submit(
 def test_the_summary_shows_each_change_to_a_supply_line(data_entry_client, shipment):
     item = shipment.items.get()
     data = existing_shipment_data(shipment, weight_kg="31000")
-    data.update(
-        {
-            "items-TOTAL_FORMS": "1",
-            "items-INITIAL_FORMS": "1",
-            "items-0-id": str(item.pk),
-            "items-0-shipment": str(shipment.pk),
-            "items-0-category": str(item.category_id),
-            "items-0-description": item.description,
-            "items-0-quantity": "4000000",
-            "items-0-quantity_kind": "exact",
-            "items-0-unit": item.unit,
-            "items-0-position": "0",
-        }
-    )
+    data.update(stored_item_row(item, quantity="4000000", quantity_kind="exact"))
     data_entry_client.post(change_url(shipment), data)
     [pending] = PendingChange.objects.pending()
     assert pending.summary == "N95 respirator masks: Quantity: 40000 → 4000000"

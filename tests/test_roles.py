@@ -9,7 +9,13 @@ from django.contrib.messages import get_messages
 
 from donors.models import Donor
 from shipments.models import Shipment, ShipmentItem
-from tests.admin_forms import SHIPMENT_URL, change_url, existing_shipment_data, shipment_data
+from tests.admin_forms import (
+    SHIPMENT_URL,
+    change_url,
+    existing_shipment_data,
+    shipment_data,
+    stored_item_row,
+)
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
@@ -196,20 +202,7 @@ def test_delete_an_item_from_the_shipment_page(role_client):
     # Published: with a source and a weight, it may lose its only supply line.
     shipment = cited(item.shipment, weight_kg=500)
     data = existing_shipment_data(shipment, weight_kg="500")
-    data.update(
-        {
-            "items-TOTAL_FORMS": "1",
-            "items-INITIAL_FORMS": "1",
-            "items-0-id": str(item.pk),
-            "items-0-shipment": str(shipment.pk),
-            "items-0-category": str(item.category_id),
-            "items-0-description": item.description,
-            "items-0-quantity": str(item.quantity),
-            "items-0-unit": item.unit,
-            "items-0-position": "0",
-            "items-0-DELETE": "on",
-        }
-    )
+    data.update(stored_item_row(item, DELETE="on"))
     role_client.post(change_url(shipment), data)
     assert ShipmentItem.objects.filter(pk=item.pk).exists() != allowed(role_client, PUBLISHERS)
 
