@@ -25,6 +25,8 @@ from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
 from shipments import review
 from shipments.forms import (
+    RejectionForm,
+    RejectionsFormSet,
     ShipmentAdminForm,
     ShipmentItemInlineForm,
     SourcesFormSet,
@@ -36,7 +38,14 @@ from shipments.imports.forms import UploadForm
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.imports.run import ImportRun
-from shipments.models import PendingChange, Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import (
+    PendingChange,
+    Rejection,
+    Shipment,
+    ShipmentItem,
+    Source,
+    SupplyCategory,
+)
 
 PUBLISH_PERMISSION = review.PUBLISH_PERMISSION
 TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
@@ -140,10 +149,23 @@ class SourceInline(admin.StackedInline):
     extra = 1
 
 
+class RejectionInline(admin.TabularInline):
+    """Supplies rejected or returned, of this shipment's saved lines, citing its saved sources."""
+
+    model = Rejection
+    form = RejectionForm
+    formset = RejectionsFormSet
+    extra = 0
+    verbose_name = "rejected or returned supplies"
+    verbose_name_plural = (
+        "Rejected or returned supplies (save new supply lines and sources first, then cite them)"
+    )
+
+
 @admin.register(Shipment)
 class ShipmentAdmin(ImportMixin, StaffAdmin):
     form = ShipmentAdminForm
-    inlines = [ShipmentItemInline, SourceInline]
+    inlines = [ShipmentItemInline, SourceInline, RejectionInline]
     autocomplete_fields = ["donors", "recipient", "pledge"]
     fieldsets = [
         (
@@ -682,6 +704,15 @@ class ShipmentPartAdmin(StaffAdmin):
                     raise ValidationError(
                         f"This is the last {admin_page.model._meta.verbose_name} of published "
                         f"shipment {moved_from}: it cannot be moved while that is published."
+                    )
+                if (
+                    moved_from is not None
+                    and moved_from != shipment
+                    and self.instance.rejections.exists()
+                ):
+                    raise ValidationError(
+                        f"A rejection of shipment {moved_from}'s supplies rests on this "
+                        f"{admin_page.model._meta.verbose_name}: it stays with that shipment."
                     )
                 return shipment
 

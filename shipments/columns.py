@@ -11,6 +11,7 @@ aggregated per shipment, `sa` the sources aggregated per shipment, `p` the
 pledge, `rc` the recipient's country name.
 """
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,6 +131,77 @@ def sorted_donors(shipment):
 
 def joined(values):
     return LIST_SEPARATOR.join(values) or None
+
+
+# Records in one cell (a shipment's sources, a line's rejections) are JSON:
+# a list of objects, each with every key, in a fixed order. PostgreSQL
+# writes the same text (see `json_records_sql`): json.dumps's separators,
+# non-ASCII characters as they are.
+SOURCE_KEYS = ("title", "publisher", "published_on", "url", "excerpt", "notes")
+REJECTION_KEYS = ("kind", "quantity", "quantity_note", "reason", "reason_detail", "date", "source")
+
+
+def json_records(records):
+    """A list of dicts as one cell's JSON text; None (an empty cell) when there are none."""
+    return json.dumps(records, ensure_ascii=False) if records else None
+
+
+def json_records_sql(fields, order):
+    """An aggregate building `json_records`' text from rows: `fields` are (key, SQL
+    expression of a JSON value) pairs, `order` the ORDER BY of the records."""
+    members = " || ', ' || ".join(
+        f"'\"{key}\": ' || COALESCE({expression}, 'null')" for key, expression in fields
+    )
+    return f"'[' || string_agg('{{' || {members} || '}}', ', ' ORDER BY {order}) || ']'"
+
+
+def json_text_sql(expression):
+    return f"to_json(({expression})::text)::text"
+
+
+def json_date_sql(expression):
+    return f"to_json(to_char({expression}, 'YYYY-MM-DD'))::text"
+
+
+def sources_by_id(shipment):
+    return sorted(shipment.sources.all(), key=lambda source: source.pk)
+
+
+def source_record(source):
+    return {
+        "title": source.title,
+        "publisher": source.publisher,
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+        "url": source.url,
+        "excerpt": source.excerpt,
+        "notes": source.notes,
+    }
+
+
+def rejections_in_order(item):
+    return sorted(item.rejections.all(), key=lambda rejection: rejection.pk)
+
+
+def rejection_records(item):
+    """A line's rejections; each names its source by its place (from 1) in the shipment's."""
+    place = {source.pk: number for number, source in enumerate(sources_by_id(item.shipment), 1)}
+    return [
+        {
+            "kind": rejection.kind,
+            "quantity": rejection.quantity,
+            "quantity_note": rejection.quantity_note,
+            "reason": rejection.reason,
+            "reason_detail": rejection.reason_detail,
+            "date": rejection.date.isoformat() if rejection.date else None,
+            "source": place.get(rejection.source_id),
+        }
+        for rejection in rejections_in_order(item)
+    ]
+
+
+def rejected_quantity(item):
+    figures = [r.quantity for r in item.rejections.all() if r.quantity is not None]
+    return sum(figures) if figures else None
 
 
 # Columns that describe a shipment, read from a Shipment instance, by name.
@@ -458,5 +530,50 @@ ITEM_COLUMNS = [
         "or unknown (no figure: 'dozens').",
         lambda item: item.quantity_kind,
         "i.quantity_kind",
+    ),
+    Column(
+        "quantity_rejected",
+        NUMBER,
+        "How many of the line's units were rejected or returned (e.g. as defective), adding "
+        "the rejections that give a figure; empty when none is recorded. See rejections_json.",
+        rejected_quantity,
+        "ra.quantity",
+    ),
+    Column(
+        "rejection_reason",
+        TEXT,
+        "Why, for each rejection of the line in turn: defective, wrong_specification, "
+        "expired, damaged_in_transit or other, joined with '; '.",
+        lambda item: joined(rejection.reason for rejection in rejections_in_order(item)),
+        "ra.reasons",
+    ),
+    *[
+        _on_shipment(column)
+        for column in [
+            _SHIPMENT["weight_kg"],
+            _SHIPMENT["value_usd"],
+            *_SHIPMENT_EXTRA,
+            _SHIPMENT["sources"],
+        ]
+    ],
+    Column(
+        "sources_json",
+        TEXT,
+        "The shipment's sources in full, as JSON: a list of objects with "
+        + ", ".join(SOURCE_KEYS)
+        + " (published_on YYYY-MM-DD or null), in the order of sources.",
+        lambda item: json_records([source_record(s) for s in sources_by_id(item.shipment)]),
+        "sa.records",
+    ),
+    Column(
+        "rejections_json",
+        TEXT,
+        "The line's rejections in full, as JSON: a list of objects with "
+        + ", ".join(REJECTION_KEYS)
+        + " (kind rejected or returned; quantity null when the source gives none; date "
+        "YYYY-MM-DD or null; source the place, from 1, of the source reporting it in "
+        "sources_json).",
+        lambda item: json_records(rejection_records(item)),
+        "ra.records",
     ),
 ]

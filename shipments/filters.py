@@ -201,6 +201,14 @@ class ShipmentFilter(django_filters.FilterSet):
         distinct=False,
         widget=CheckboxListWidget(normalise=lower_slug),
     )
+    quality = MultipleValueFilter(
+        method="filter_quality",
+        label="Quality",
+        choices=[("rejected", "Some supplies rejected or returned")],
+        normalise=lower_slug,
+        widget=CheckboxListWidget(normalise=lower_slug),
+        help_text="Shipments with supplies rejected or sent back, e.g. as defective.",
+    )
     shipped_after = StrictDateFilter(
         field_name="shipped_on", lookup_expr="gte", label="Shipped on or after"
     )
@@ -271,6 +279,10 @@ class ShipmentFilter(django_filters.FilterSet):
 
     def filter_donor_kind(self, queryset, name, value):
         return queryset.with_donor_kind(value) if value else queryset
+
+    def filter_quality(self, queryset, name, value):
+        # "rejected" is the only quality recorded so far.
+        return queryset.with_rejections() if value else queryset
 
     def filter_category(self, queryset, name, value):
         if not value:

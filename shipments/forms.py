@@ -4,7 +4,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from shipments.models import QuantityKind, Shipment, ShipmentItem
+from shipments.models import QuantityKind, Rejection, Shipment, ShipmentItem, Source
 
 NEGATIVE = "{what} cannot be negative."
 
@@ -190,3 +190,36 @@ class SupplyLinesFormSet(EvidenceFormSet):
             raise forms.ValidationError(
                 "A published shipment needs its supplies (a line here) or its total weight."
             )
+
+
+class RejectionForm(forms.ModelForm):
+    class Meta:
+        model = Rejection
+        fields = [
+            "item",
+            "kind",
+            "quantity",
+            "quantity_note",
+            "reason",
+            "reason_detail",
+            "date",
+            "source",
+        ]
+        error_messages = {
+            "quantity": {
+                "min_value": "Give at least 1, or leave it blank and quote the source in the note.",
+                "invalid": "Enter a whole number, without separators, e.g. 40000.",
+            },
+        }
+
+
+class RejectionsFormSet(forms.BaseInlineFormSet):
+    """A shipment's rejections, each of one of its own supply lines, citing one of its sources."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        shipment = self.instance if self.instance.pk is not None else None
+        form.fields["item"].queryset = ShipmentItem.objects.filter(
+            shipment=shipment
+        ).select_related("category")
+        form.fields["source"].queryset = Source.objects.filter(shipment=shipment)

@@ -358,6 +358,49 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             .order_by("category__sort_order", "unit", "shipment__status")
         )
 
+    def rejections_by_category(self, categories=()):
+        """What was rejected or returned of these shipments' items per category, unit and status.
+
+        Rows of `category__slug`, `unit`, `shipment__status`, the sum of the
+        figures given (`quantity_rejected`), how many rejections there were
+        and how many gave no figure. Rejections are few: a query of their
+        own, rather than a join that would count each line once per rejection.
+        """
+        rejections = Rejection.objects.filter(
+            shipment__in=self.order_by().exclude(status=Shipment.Status.CANCELLED).values("pk")
+        )
+        if categories:
+            rejections = rejections.filter(item__category__slug__in=categories)
+        return (
+            rejections.order_by()
+            .values(
+                category__slug=F("item__category__slug"),
+                unit=F("item__unit"),
+                shipment__status=F("shipment__status"),
+            )
+            .annotate(
+                quantity_rejected=Sum("quantity"),
+                rejections=Count("pk"),
+                rejections_without_figure=Count("pk", filter=Q(quantity__isnull=True)),
+            )
+        )
+
+    def category_totals(self, categories=()):
+        """`totals_by_category()` rows, each with what `rejections_by_category()` says of it.
+
+        A row with no rejection has `rejections` 0 and `quantity_rejected` None.
+        """
+        rejected = {
+            (row["category__slug"], row["unit"], row["shipment__status"]): row
+            for row in self.rejections_by_category(categories)
+        }
+        none = {"quantity_rejected": None, "rejections": 0, "rejections_without_figure": 0}
+        rows = []
+        for row in self.totals_by_category(categories):
+            found = rejected.get((row["category__slug"], row["unit"], row["shipment__status"]))
+            rows.append({**row, **{name: (found or none)[name] for name in none}})
+        return rows
+
     def with_donor_country(self, countries):
         """The shipments with a donor from any of `countries` (codes)."""
         # The shipment's own column of its donors' countries: see shipments.search.
@@ -374,6 +417,10 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             shipment=OuterRef("pk"), donor__slug__in=slugs
         )
         return self.filter(Exists(donors))
+
+    def with_rejections(self):
+        """The shipments with supplies rejected or returned."""
+        return self.filter(Exists(Rejection.objects.filter(shipment=OuterRef("pk"))))
 
     def holding_categories(self, categories):
         """The shipments with a line of any of `categories` (keys, or a queryset of them)."""
@@ -992,6 +1039,116 @@ class Source(models.Model):
         if self.url:
             parts.append(self.url)
         return ", ".join(parts)
+
+
+# Statuses of shipments whose supplies may be rejected or returned.
+SENT_STATUSES = ("dispatched", "delivered")
+
+
+class Rejection(models.Model):
+    """Supplies of a line that were rejected or sent back after they arrived, and why.
+
+    In 2020 several European governments rejected or recalled masks and
+    test kits as defective. A rejection cites the source that reports it,
+    one of its shipment's. It belongs to a supply line; the shipment is kept
+    beside it so that the shipment's page edits its rejections with its
+    lines and sources.
+    """
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "rejected"
+        RETURNED = "returned", "returned"
+
+    class Reason(models.TextChoices):
+        DEFECTIVE = "defective", "defective"
+        WRONG_SPECIFICATION = "wrong_specification", "wrong specification"
+        EXPIRED = "expired", "expired"
+        DAMAGED_IN_TRANSIT = "damaged_in_transit", "damaged in transit"
+        OTHER = "other", "other"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="rejections")
+    item = models.ForeignKey(
+        ShipmentItem,
+        on_delete=models.CASCADE,
+        related_name="rejections",
+        verbose_name="supply line",
+    )
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.REJECTED)
+    quantity = models.BigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many units, in the line's unit; blank when the source gives no "
+        "number (say what it says in the note).",
+    )
+    quantity_note = models.CharField(
+        max_length=120, blank=True, help_text="The source's words, e.g. 'part of the batch'."
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    reason_detail = models.CharField(
+        max_length=300, blank=True, help_text="What the source says was wrong, in brief."
+    )
+    date = models.DateField(
+        null=True, blank=True, help_text="When they were rejected or sent back."
+    )
+    # RESTRICT: a source backing a rejection is deleted only with its shipment.
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.RESTRICT,
+        related_name="rejections",
+        help_text="The report of the rejection: one of the shipment's sources.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=1),
+                name="rejection_quantity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        amount = f"{self.quantity:,}" if self.quantity is not None else self.quantity_note
+        return f"{amount or 'some'} {self.get_kind_display()} ({self.get_reason_display()})"
+
+    def clean_fields(self, exclude=None):
+        # The shipment is the line's, unless a shipment's page sets it.
+        if self.item_id and not self.shipment_id and not Rejection.shipment.is_cached(self):
+            self.shipment = self.item.shipment
+        super().clean_fields(exclude)
+
+    def clean(self):
+        errors = {}
+        item = self.item if self.item_id or Rejection.item.is_cached(self) else None
+        # On the shipment's page the shipment is the one being saved, with
+        # the status it is given there; elsewhere it is the line's.
+        if item is not None and not self.shipment_id and not Rejection.shipment.is_cached(self):
+            self.shipment = item.shipment
+        shipment = self.shipment if self.shipment_id or Rejection.shipment.is_cached(self) else None
+        if item is not None and shipment is not None and item.shipment_id != shipment.pk:
+            errors["item"] = "Choose one of this shipment's own supply lines."
+        elif shipment is not None and shipment.status not in SENT_STATUSES:
+            errors["item"] = (
+                "Only supplies that were sent can be rejected or returned; this shipment is "
+                f"{shipment.get_status_display().lower()}."
+            )
+        if item is not None and self.quantity is not None:
+            most = item.most
+            if most is not None and self.quantity > most:
+                errors["quantity"] = (
+                    f"More than the line holds: it has at most {most:,} {item.get_unit_display()}."
+                )
+        if self.source_id and shipment is not None and self.source.shipment_id != shipment.pk:
+            errors["source"] = "Cite one of this shipment's own sources."
+        if self.quantity is None and not self.quantity_note:
+            errors["quantity_note"] = (
+                "Without a quantity, say what the source says ('part of the batch')."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class PendingChangeQuerySet(models.QuerySet):

@@ -12,6 +12,16 @@ ITEM_DEFAULTS = {
     "position": "0",
 }
 SOURCE_DEFAULTS = {"title": "", "publisher": "", "published_on": "", "url": "", "excerpt": ""}
+REJECTION_DEFAULTS = {
+    "item": "",
+    "kind": "rejected",
+    "quantity": "",
+    "quantity_note": "",
+    "reason": "",
+    "reason_detail": "",
+    "date": "",
+    "source": "",
+}
 
 
 def change_url(shipment):
@@ -32,8 +42,9 @@ def inline(prefix, rows, defaults):
     return data
 
 
-def shipment_data(donors, recipient, items=(), sources=(), **fields):
-    """The shipment form's fields, with `items` and `sources` as new inline rows."""
+def shipment_data(donors, recipient, items=(), sources=(), rejections=(), **fields):
+    """The shipment form's fields, with `items`, `sources` and `rejections` as new inline
+    rows."""
     data = {
         "reference": "2020-CN-IT-100",
         "donors": [str(donor.pk) for donor in donors],
@@ -60,6 +71,7 @@ def shipment_data(donors, recipient, items=(), sources=(), **fields):
     }
     data.update(inline("items", items, ITEM_DEFAULTS))
     data.update(inline("sources", sources, SOURCE_DEFAULTS))
+    data.update(inline("rejections", rejections, REJECTION_DEFAULTS))
     return data
 
 

@@ -151,6 +151,7 @@ def reference_data(request):
         ("shipments.migrations.0002_supply_categories", "create_categories"),
         ("shipments.migrations.0004_roles", "create_roles"),
         ("shipments.migrations.0012_pending_changes", "let_staff_see_pending_changes"),
+        ("shipments.migrations.0014_rejections", "let_staff_record_rejections"),
     ]:
         getattr(import_module(migration), function)(apps, None)
     # Migration 0011 draws the database's first data version.

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
 from donors.models import Donor, Recipient
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import Rejection, Shipment, ShipmentItem, Source, SupplyCategory
 
 
 class DonorFactory(DjangoModelFactory):
@@ -71,6 +71,24 @@ class SourceFactory(DjangoModelFactory):
     shipment = factory.SubFactory(ShipmentFactory)
     title = factory.Sequence(lambda n: f"Report {n}")
     publisher = "Test Gazette"
+
+
+class RejectionFactory(DjangoModelFactory):
+    """A rejection of a line's supplies, citing a source of the line's shipment."""
+
+    class Meta:
+        model = Rejection
+
+    item = factory.SubFactory(ShipmentItemFactory, shipment__status="delivered")
+    shipment = factory.SelfAttribute("item.shipment")
+    source = factory.LazyAttribute(
+        lambda rejection: (
+            rejection.item.shipment.sources.first()
+            or SourceFactory(shipment=rejection.item.shipment)
+        )
+    )
+    quantity = 100
+    reason = "defective"
 
 
 class StaffFactory(DjangoModelFactory):

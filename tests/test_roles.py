@@ -56,7 +56,7 @@ def test_roles_hold_exactly_their_permissions():
         return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
 
     entry, editor = codenames("Data entry"), codenames("Editor")
-    models = ["donor", "recipient", "shipment", "shipmentitem", "source"]
+    models = ["donor", "recipient", "shipment", "shipmentitem", "source", "rejection"]
     assert entry == {
         f"{action}_{model}" for model in models for action in ("view", "add", "change")
     } | {"view_supplycategory", "view_pendingchange"}

@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Count, F
 
 from donors.models import Donor, Recipient
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory, Unit
+from shipments.models import Rejection, Shipment, ShipmentItem, Source, SupplyCategory, Unit
+from shipments.synthetic import generator
 from shipments.synthetic.generator import SOURCE_ROW_COLUMNS, party_counts
 from shipments.synthetic.loader import (
     BulkCreateWriter,
@@ -93,6 +94,19 @@ def snapshot():
         "sources": list(
             Source.objects.order_by("shipment__reference", "id").values_list(
                 "shipment__reference", "title", "publisher", "published_on", "url", "excerpt"
+            )
+        ),
+        "rejections": list(
+            Rejection.objects.order_by("shipment__reference", "item__position", "id").values_list(
+                "shipment__reference",
+                "item__position",
+                "kind",
+                "quantity",
+                "quantity_note",
+                "reason",
+                "reason_detail",
+                "date",
+                "source__title",
             )
         ),
     }
@@ -208,6 +222,34 @@ def test_every_category_unit_and_party_kind_appears(synthetic):
 def test_dates_span_2020_to_2025(synthetic):
     years = {day.year for day in Shipment.objects.dates("announced_on", "year")}
     assert years == set(range(2020, 2026))
+
+
+def test_about_one_in_a_hundred_sent_shipments_has_supplies_rejected():
+    generate("--shipments", "3000", "--seed", "7")
+    rejections = Rejection.objects.select_related("item__shipment", "source")
+    sent = Shipment.objects.filter(status__in=["dispatched", "delivered"]).count()
+    assert 0.004 * sent <= rejections.count() <= 0.02 * sent
+    assert {r.reason for r in rejections} >= {"defective", "wrong_specification"}
+    assert {r.kind for r in rejections} == {"rejected", "returned"}
+    assert rejections.filter(quantity__isnull=True).exists()
+    for rejection in rejections:
+        # Sent supplies only, a source of their own shipment, never more than the line held.
+        rejection.full_clean()
+        assert rejection.shipment_id == rejection.item.shipment_id
+        assert rejection.source.shipment_id == rejection.shipment_id
+
+
+def test_rejections_leave_every_other_row_of_a_seed_as_it_was(monkeypatch):
+    monkeypatch.setattr(generator, "WITH_REJECTION", 30)
+    generate("--shipments", "300", "--seed", "5")
+    with_rejections = snapshot()
+    monkeypatch.setattr(generator, "WITH_REJECTION", 0)
+    generate("--shipments", "300", "--seed", "5", "--replace")
+    without = snapshot()
+    assert with_rejections["rejections"] and not without["rejections"]
+    assert {k: v for k, v in with_rejections.items() if k != "rejections"} == {
+        k: v for k, v in without.items() if k != "rejections"
+    }
 
 
 def test_some_deliveries_belong_to_a_pledge():

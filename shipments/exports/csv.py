@@ -20,7 +20,7 @@ from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments import columns as cols
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import Rejection, Shipment, ShipmentItem, Source, SupplyCategory
 from shipments.sorts import sort_expressions
 
 CSV_SPECIALS = re.compile(r'[,"\r\n]')
@@ -204,6 +204,53 @@ class Export:
             LEFT JOIN {Shipment._meta.db_table} p ON p.id = s.pledge_id"""
 
 
+def sources_sql(records=False):
+    """`sa`: each selected shipment's sources, as citations and, with `records`, as JSON."""
+    record_list = ""
+    if records:
+        fields = [(key, cols.json_text_sql(f"src.{key}")) for key in cols.SOURCE_KEYS]
+        fields[cols.SOURCE_KEYS.index("published_on")] = (
+            "published_on",
+            cols.json_date_sql("src.published_on"),
+        )
+        record_list = f", {cols.json_records_sql(fields, 'src.id')} AS records"
+    return f"""sa AS (
+        SELECT src.shipment_id,
+            string_agg(concat_ws(', ', src.title, NULLIF(src.publisher, ''),
+                to_char(src.published_on, 'YYYY-MM-DD'), NULLIF(src.url, '')),
+                '; ' ORDER BY src.id) AS citations
+            {record_list}
+        FROM {Source._meta.db_table} src JOIN sel ON sel.id = src.shipment_id
+        GROUP BY src.shipment_id
+    )"""
+
+
+def rejections_sql():
+    """`ra`: each line's rejections: the figures added, the reasons, and the records as JSON."""
+    source_place = (
+        f"(SELECT count(*) FROM {Source._meta.db_table} src"
+        " WHERE src.shipment_id = rj.shipment_id AND src.id <= rj.source_id)::text"
+    )
+    fields = [
+        ("kind", cols.json_text_sql("rj.kind")),
+        ("quantity", "(rj.quantity)::text"),
+        ("quantity_note", cols.json_text_sql("rj.quantity_note")),
+        ("reason", cols.json_text_sql("rj.reason")),
+        ("reason_detail", cols.json_text_sql("rj.reason_detail")),
+        ("date", cols.json_date_sql("rj.date")),
+        ("source", source_place),
+    ]
+    assert tuple(key for key, _ in fields) == cols.REJECTION_KEYS
+    return f"""ra AS (
+        SELECT rj.item_id,
+            sum(rj.quantity) AS quantity,
+            string_agg(rj.reason, '; ' ORDER BY rj.id) AS reasons,
+            {cols.json_records_sql(fields, "rj.id")} AS records
+        FROM {Rejection._meta.db_table} rj JOIN sel ON sel.id = rj.shipment_id
+        GROUP BY rj.item_id
+    )"""
+
+
 class ShipmentsExport(Export):
     name = "shipments"
     columns = cols.SHIPMENT_COLUMNS
@@ -218,15 +265,7 @@ class ShipmentsExport(Export):
         return f"SELECT count(*) FROM ({ids}) AS sel", params
 
     def copy_sql(self):
-        sources = f"""sa AS (
-            SELECT src.shipment_id,
-                string_agg(concat_ws(', ', src.title, NULLIF(src.publisher, ''),
-                    to_char(src.published_on, 'YYYY-MM-DD'), NULLIF(src.url, '')),
-                    '; ' ORDER BY src.id) AS citations
-            FROM {Source._meta.db_table} src JOIN sel ON sel.id = src.shipment_id
-            GROUP BY src.shipment_id
-        )"""
-        with_clause, params = self.with_clause(extra=", " + sources)
+        with_clause, params = self.with_clause(extra=", " + sources_sql())
         sql = f"""{with_clause}
             SELECT {self.select_list()} FROM sel {self.shipment_joins()}
             LEFT JOIN sa ON sa.shipment_id = s.id
@@ -247,7 +286,7 @@ class ItemsExport(Export):
         order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")
         return (
             items.select_related("shipment__recipient", "shipment__pledge", "category")
-            .prefetch_related("shipment__donors")
+            .prefetch_related("shipment__donors", "shipment__sources", "rejections")
             .order_by(*order, F("position").asc(), F("id").asc())
         )
 
@@ -271,10 +310,14 @@ class ItemsExport(Export):
         )
 
     def copy_sql(self):
-        with_clause, params = self.with_clause()
+        with_clause, params = self.with_clause(
+            extra=", " + sources_sql(records=True) + ", " + rejections_sql()
+        )
         where, where_params = self.item_filter_sql()
         sql = f"""{with_clause}
             SELECT {self.select_list()} FROM sel {self.item_joins()} {self.shipment_joins()}
+            LEFT JOIN sa ON sa.shipment_id = s.id
+            LEFT JOIN ra ON ra.item_id = i.id
             {where}
             ORDER BY sel.rn, i.position, i.id"""
         return sql, [*params, *where_params]

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from shipments import columns
+
 
 def number(value):
     """A JSON number: integral values as integers, others as decimals without float noise."""
@@ -68,6 +70,9 @@ def shipment_json(shipment, base_url):
                 "quantity_note": item.quantity_note or None,
                 "unit": item.unit,
                 "value_usd": number(item.value_usd),
+                "quantity_rejected": columns.rejected_quantity(item),
+                # As in /items.csv: each names its source by its place (from 1) in `sources`.
+                "rejections": columns.rejection_records(item),
             }
             for item in shipment.items.all()
         ],
@@ -79,7 +84,7 @@ def shipment_json(shipment, base_url):
                 "url": source.url or None,
                 "citation": source.citation,
             }
-            for source in shipment.sources.all()
+            for source in columns.sources_by_id(shipment)
         ],
     }
 
@@ -88,7 +93,9 @@ def totals_json(rows):
     """Totals per category, unit and status; `quantity` counts only lines with a number.
 
     `quantity_min` and `quantity_max` bound it as the lines' kinds allow
-    (`quantity_max` null when a line has no upper bound).
+    (`quantity_max` null when a line has no upper bound). `quantity_rejected`
+    sums the figures of the rows' rejections (null when none has one);
+    `rejections` counts them, `rejections_without_quantity` those with no figure.
     """
     return [
         {
@@ -104,6 +111,9 @@ def totals_json(rows):
             "lines_estimated": row["lines_estimated"],
             "lines_bounded": row["lines_bounded"],
             "shipments": row["shipments"],
+            "quantity_rejected": row["quantity_rejected"],
+            "rejections": row["rejections"],
+            "rejections_without_quantity": row["rejections_without_figure"],
         }
         for row in rows
     ]

@@ -147,7 +147,7 @@ def shipments_json(request):
     if error:
         return error
     shipments = filterset.qs.select_related("recipient", "pledge").prefetch_related(
-        "donors", "items__category", "sources"
+        "donors", "items__category", "items__rejections", "sources"
     )
     paginator = Paginator(shipments, JSON_PAGE_SIZE)
     try:
@@ -174,7 +174,7 @@ def shipments_json(request):
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "totals": totals_json(filterset.qs.totals_by_category(filterset.category_slugs())),
+            "totals": totals_json(filterset.qs.category_totals(filterset.category_slugs())),
             "results": [shipment_json(shipment, base_url) for shipment in page],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from donors.models import Donor, Recipient
 from shipments import columns
-from shipments.models import QuantityKind, Shipment, Unit
+from shipments.models import QuantityKind, Rejection, Shipment, Unit
 
 STATUSES = {
     Shipment.Status.PLEDGED: "Announced or expected, not yet sent. A pledge is never added to "
@@ -47,6 +47,22 @@ QUANTITY_KINDS = {
     QuantityKind.RANGE: "The source gives two bounds: 'one to two hundred' is 100 to 200.",
     QuantityKind.UNKNOWN: "The source gives no figure. Its words are the quantity_note, and "
     "the least they allow is quantity_min where they allow any: 'dozens' is at least 24.",
+}
+
+REJECTION_REASONS = {
+    Rejection.Reason.DEFECTIVE: "They did not work as they should: masks that failed filtration "
+    "tests, test kits that gave false results.",
+    Rejection.Reason.WRONG_SPECIFICATION: "They work but are not what was needed or allowed: "
+    "certified to another standard, not medical grade, the wrong size.",
+    Rejection.Reason.EXPIRED: "Past their expiry or sterility date.",
+    Rejection.Reason.DAMAGED_IN_TRANSIT: "Damaged on the way: crushed, wet, seals broken.",
+    Rejection.Reason.OTHER: "Any other reason the source gives, in its words (reason_detail).",
+}
+
+REJECTION_KINDS = {
+    Rejection.Kind.REJECTED: "Refused or withdrawn by the recipient, or recalled, after they "
+    "arrived.",
+    Rejection.Kind.RETURNED: "Sent back to the donor or supplier.",
 }
 
 DONOR_KINDS = {

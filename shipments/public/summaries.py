@@ -83,6 +83,10 @@ class CategoryTotal:
     lines_estimated: int = 0
     lines_approximate: int = 0
     lines_bounded: int = 0
+    # Supplies rejected or returned (see ShipmentQuerySet.rejections_by_category).
+    quantity_rejected: int | None = None
+    rejections: int = 0
+    rejections_without_figure: int = 0
 
     @property
     def unit_label(self):
@@ -119,6 +123,31 @@ class CategoryTotal:
         if least:
             return ("at least", least, None)
         return (None, None, None)
+
+    @property
+    def less_rejected(self):
+        """The total less what was rejected or returned, read as `reading` is; None without
+        rejections.
+
+        Known rejected figures come off every bound. A rejection with no
+        figure leaves only an upper bound, when the total has one.
+        """
+        if not self.rejections:
+            return None
+        qualifier, figure, upper = self.reading
+        if figure is None:
+            return (None, None, None)
+        rejected = self.quantity_rejected or 0
+
+        def less(value):
+            return max(value - rejected, 0)
+
+        if not self.rejections_without_figure:
+            return (qualifier, less(figure), None if upper is None else less(upper))
+        if qualifier == "at least":
+            return (None, None, None)
+        most = figure if upper is None else upper
+        return ("at most about" if qualifier == "about" else "at most", less(most), None)
 
 
 def totals_by_status(shipments):
@@ -162,6 +191,9 @@ def totals_by_category(rows, link=None):
                 lines_estimated=row["lines_estimated"],
                 lines_approximate=row["lines_approximate"],
                 lines_bounded=row["lines_bounded"],
+                quantity_rejected=row.get("quantity_rejected"),
+                rejections=row.get("rejections", 0),
+                rejections_without_figure=row.get("rejections_without_figure", 0),
                 url=list_url(**link, category=row["category__slug"], status=row["shipment__status"])
                 if link is not None
                 else "",
@@ -199,7 +231,7 @@ def selection_totals(shipments, categories=()):
     """
     return SelectionTotals(
         by_status=totals_by_status(shipments),
-        by_category=totals_by_category(shipments.totals_by_category(categories)),
+        by_category=totals_by_category(shipments.category_totals(categories)),
         categories=tuple(categories),
     )
 
@@ -391,7 +423,7 @@ def direction_profile(link, partner_param):
             ]
         ),
         partners=partners(partner_rows, partner_param, **link),
-        by_category=totals_by_category(shipments.totals_by_category(), link=link),
+        by_category=totals_by_category(shipments.category_totals(), link=link),
         url=list_url(**link),
     )
 

@@ -11,6 +11,7 @@ from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import (
     QuantityKind,
+    Rejection,
     Shipment,
     ShipmentItem,
     SupplyCategory,
@@ -36,6 +37,8 @@ def about_data(request):
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
         "quantity_kinds": glossary.entries(QuantityKind, glossary.QUANTITY_KINDS),
+        "rejection_kinds": glossary.entries(Rejection.Kind, glossary.REJECTION_KINDS),
+        "rejection_reasons": glossary.entries(Rejection.Reason, glossary.REJECTION_REASONS),
         "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
         "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
         "categories": SupplyCategory.objects.all(),
@@ -86,6 +89,12 @@ def shipment_detail(request, reference):
             "donors",
             Prefetch("items", queryset=ShipmentItem.objects.select_related("category")),
             "sources",
+            Prefetch(
+                "rejections",
+                queryset=Rejection.objects.select_related("item", "source").order_by(
+                    "item__position", "item_id", "date", "pk"
+                ),
+            ),
             Prefetch(
                 "deliveries",
                 queryset=Shipment.objects.published().order_by("shipped_on", "reference"),

@@ -69,6 +69,18 @@ ITEM_ROW_COLUMNS = (
     "value_usd",
     "position",
 )
+REJECTION_ROW_COLUMNS = (
+    "id",
+    "shipment_id",
+    "item_id",
+    "kind",
+    "quantity",
+    "quantity_note",
+    "reason",
+    "reason_detail",
+    "date",
+    "source_id",
+)
 SOURCE_ROW_COLUMNS = (
     "id",
     "shipment_id",
@@ -91,6 +103,8 @@ VALUE_WITHOUT_RATE = 15
 WITH_NOTES = 15
 SECOND_SOURCE = 8
 PART_OF_PLEDGE = 4
+# Of shipments dispatched or delivered: one of their lines partly rejected or returned.
+WITH_REJECTION = 1
 # Kept small, so a delivery links to a pledge made not long before it.
 RECENT_PLEDGES = 500
 
@@ -130,6 +144,7 @@ class Batch:
     donor_links: list = field(default_factory=list)
     items: list = field(default_factory=list)
     sources: list = field(default_factory=list)
+    rejections: list = field(default_factory=list)
 
 
 @dataclass
@@ -140,6 +155,7 @@ class NextIds:
     donor_link: int
     item: int
     source: int
+    rejection: int
 
 
 def party_counts(shipments):
@@ -171,6 +187,9 @@ class SyntheticDataSet:
         self.shipment_count = shipments
         self.items_per_shipment = items_per_shipment
         self.rng = random.Random(seed)
+        # Rejections draw from a stream of their own, so that adding them
+        # left every other row of a seed as it was.
+        self.rejection_rng = random.Random(f"{seed}-rejections")
         self.country_names = {code: str(name) for code, name in countries}
         self.donor_country_ranks = self._ranked_countries(words.LEADING_DONOR_COUNTRIES)
         self.recipient_country_ranks = self._ranked_countries(words.LEADING_RECIPIENT_COUNTRIES)
@@ -280,6 +299,7 @@ class _ShipmentDraw:
         self.modes = Picker.from_shares(words.TRANSPORT_MODES)
         self.years = Picker.from_shares(words.YEARS)
         self.currencies = Picker.from_shares(words.CURRENCIES)
+        self.rejection_reasons = Picker.from_shares(words.REJECTION_REASONS)
         self.recent_pledges = []
 
     @staticmethod
@@ -367,6 +387,7 @@ class _ShipmentDraw:
         for donor in donors:
             batch.donor_links.append((self.ids.donor_link, shipment_id, self.donor_ids[donor]))
             self.ids.donor_link += 1
+        first_line = len(batch.items)
         descriptions = self._items(shipment_id, batch)
         row.append(
             search_text(
@@ -381,9 +402,14 @@ class _ShipmentDraw:
         row.append(codes(self.donors[donor].country.code for donor in donors))
         row.append(codes(self.donors[donor].kind for donor in donors))
         batch.shipments.append(tuple(row))
+        first_source = self.ids.source
         self._sources(
             shipment_id, donors[0], destination, descriptions[0], announced or shipped, batch
         )
+        if status in ("dispatched", "delivered"):
+            self._rejection(
+                shipment_id, batch.items[first_line:], first_source, arrived or shipped, batch
+            )
 
     def _dates(self, status, base):
         """(announced, shipped, arrived): later steps only once the status reaches them."""
@@ -479,6 +505,39 @@ class _ShipmentDraw:
             self.ids.item += 1
             descriptions.append(supply.description)
         return descriptions
+
+    def _rejection(self, shipment_id, lines, source_id, on, batch):
+        """Now and then, part of one line rejected or sent back, reported by the first source."""
+        rng = self.data.rejection_rng
+        if rng.random() * 100 >= WITH_REJECTION:
+            return
+        line = lines[rng.randrange(len(lines))]
+        item_id, quantity, kind, low, high, unit = (line[i] for i in (0, 4, 5, 6, 7, 10))
+        # No more than the line surely held.
+        most = {"range": low, "at_most": high, "unknown": low}.get(kind, quantity)
+        if most is not None and most > 0 and rng.random() < 0.85:
+            rejected, note = max(1, round(most * rng.uniform(0.02, 0.6))), ""
+            if unit != "kg":
+                rejected = round_figure(rejected) or 1
+            rejected = min(rejected, most)
+        else:
+            rejected, note = None, rng.choice(words.REJECTION_AMOUNTS)
+        reason = self.rejection_reasons(rng)
+        batch.rejections.append(
+            (
+                self.ids.rejection,
+                shipment_id,
+                item_id,
+                "returned" if rng.random() < 0.2 else "rejected",
+                rejected,
+                note,
+                reason,
+                rng.choice(words.REJECTION_DETAILS[reason]),
+                on + timedelta(days=rng.randrange(1, 30)) if on else None,
+                source_id,
+            )
+        )
+        self.ids.rejection += 1
 
     def _sources(self, shipment_id, donor, destination, supply, published_on, batch):
         rng = self.rng

@@ -14,11 +14,19 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from donors.models import Donor, Recipient
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory, bulk_write
+from shipments.models import (
+    Rejection,
+    Shipment,
+    ShipmentItem,
+    Source,
+    SupplyCategory,
+    bulk_write,
+)
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic.generator import (
     DONOR_LINK_ROW_COLUMNS,
     ITEM_ROW_COLUMNS,
+    REJECTION_ROW_COLUMNS,
     SHIPMENT_ROW_COLUMNS,
     SOURCE_ROW_COLUMNS,
     NextIds,
@@ -61,7 +69,10 @@ def synthetic_data_counts():
 def delete_synthetic_data():
     """Remove every synthetic row; return how many of each kind went."""
     shipments = synthetic_shipments()
+    rejections = Rejection.objects.filter(shipment__in=shipments)
     counts = {
+        # First: they hold on to the sources that report them.
+        "rejections": rejections._raw_delete(rejections.db),
         "donor links": DonorLink.objects.filter(shipment__in=shipments).delete()[0],
         "items": ShipmentItem.objects.filter(shipment__in=shipments).delete()[0],
         "sources": Source.objects.filter(shipment__in=shipments).delete()[0],
@@ -124,7 +135,7 @@ def load_synthetic_data(
     category_ids = dict(SupplyCategory.objects.values_list("slug", "pk"))
 
     writer = writer_for_database()
-    tables = [Shipment, DonorLink, ShipmentItem, Source]
+    tables = [Shipment, DonorLink, ShipmentItem, Source, Rejection]
     writer.lock(tables)
     next_ids = NextIds(*(writer.first_free_id(model) for model in tables))
     counts = {
@@ -134,6 +145,7 @@ def load_synthetic_data(
         "donor links": 0,
         "items": 0,
         "sources": 0,
+        "rejections": 0,
     }
     batches = data.shipment_batches(
         donor_ids, recipient_ids, category_ids, next_ids, now=timezone.now(), size=batch_size
@@ -144,6 +156,7 @@ def load_synthetic_data(
             (DonorLink, DONOR_LINK_ROW_COLUMNS, batch.donor_links, "donor links"),
             (ShipmentItem, ITEM_ROW_COLUMNS, batch.items, "items"),
             (Source, SOURCE_ROW_COLUMNS, batch.sources, "sources"),
+            (Rejection, REJECTION_ROW_COLUMNS, batch.rejections, "rejections"),
         ]:
             writer.write(model, fields, rows)
             counts[name] += len(rows)

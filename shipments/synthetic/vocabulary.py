@@ -262,3 +262,29 @@ SOURCE_TITLES = [
     "{donor} pledges medical aid to {country}",
     "Aid flight with {supply} lands in {country}",
 ]
+
+# Rejected or returned supplies (about 1 % of shipments sent).
+REJECTION_REASONS = {
+    "defective": 45,
+    "wrong_specification": 25,
+    "expired": 10,
+    "damaged_in_transit": 12,
+    "other": 8,
+}
+REJECTION_DETAILS = {
+    "defective": [
+        "Failed filtration tests",
+        "Ear loops broke on use",
+        "Test kits gave false results",
+        "Valves did not seal",
+    ],
+    "wrong_specification": [
+        "Certified to another country's standard",
+        "Not medical grade",
+        "Wrong size for the hospital's equipment",
+    ],
+    "expired": ["Past their expiry date on arrival", "Sterility date lapsed"],
+    "damaged_in_transit": ["Crushed boxes", "Water damage in the hold", "Broken seals"],
+    "other": ["Not needed by the time they arrived", "Held at customs and sent back"],
+}
+REJECTION_AMOUNTS = ["part of the batch", "an unspecified number", "most of the batch"]

@@ -19,6 +19,7 @@ from shipments.filters import ShipmentFilter
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
+    RejectionFactory,
     ShipmentFactory,
     ShipmentItemFactory,
     SourceFactory,
@@ -74,7 +75,7 @@ def tricky():
         published_on=date(2020, 3, 18),
         url="https://example.org/a?b=1",
     )
-    SourceFactory(shipment=shipment, title="@untitled report", publisher="")
+    untitled = SourceFactory(shipment=shipment, title="@untitled report", publisher="")
     ShipmentItemFactory(
         shipment=shipment,
         position=0,
@@ -85,7 +86,7 @@ def tricky():
         quantity_note="dozens; +/- 10",
         unit="sets",
     )
-    ShipmentItemFactory(
+    masks = ShipmentItemFactory(
         shipment=shipment,
         position=1,
         category=category("masks"),
@@ -96,24 +97,55 @@ def tricky():
         quantity_note="over 2 million",
         value_usd=Decimal("0.50"),
     )
+    RejectionFactory(
+        item=masks,
+        source=untitled,
+        quantity=None,
+        quantity_note='"a batch", they said',
+        reason="wrong_specification",
+        reason_detail="=KN95, not FFP2\nper inspectors",
+        date=date(2020, 3, 20),
+    )
+    RejectionFactory(item=masks, source=untitled, kind="returned", quantity=1500, reason="other")
     ShipmentItemFactory(shipment=ShipmentFactory(reference="DRAFT-9", is_published=False))
     return shipment
 
 
 EXPECTED_ITEMS = (
-    "shipment_reference,status,donors,donor_countries,recipient,recipient_country,shipped_on,"
-    "category,description,quantity,quantity_note,unit,url,quantity_is_estimate,item_value_usd,"
-    "category_name,donor_kinds,recipient_kind,recipient_country_name,origin_country,"
-    "destination_country,announced_on,arrived_on,terms,transport_mode,arrival_point,"
-    "quantity_min,quantity_max,quantity_kind\n"
-    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
-    "Hôpital de Liège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,"
-    "http://testserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
-    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,,,unknown\n"
-    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,'
-    "Hôpital de Liège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,"
-    "http://testserver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,"
-    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,2000000,,at_least\n"
+    "shipment_reference,status,donors,donor_countries,recipient,recipient_country,shi"
+    "pped_on,category,description,quantity,quantity_note,unit,url,quantity_is_estimat"
+    "e,item_value_usd,category_name,donor_kinds,recipient_kind,recipient_country_name"
+    ",origin_country,destination_country,announced_on,arrived_on,terms,transport_mode"
+    ",arrival_point,quantity_min,quantity_max,quantity_kind,quantity_rejected,rejecti"
+    "on_reason,weight_kg,value_usd,declared_value,currency,usd_rate,rate_date,rate_so"
+    "urce,pledge_reference,notes,sources,sources_json,rejections_json\n"
+    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
+    "iège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,http://te"
+    "stserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
+    "hospital,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,,,unknown,,,31000,"
+    '343000,2400000,CNY,0.14291667,,\'+ the report\'s own conversion,,"He said ""dozens'
+    '"", then\n'
+    'more, later","Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; \'@un'
+    'titled report","[{""title"": ""Aid, at last"", ""publisher"": ""Le Soir"", ""pub'
+    'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
+    ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
+    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]",\n'
+    '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
+    "iège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,http://testse"
+    "rver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,hospita"
+    "l,Belgium,CN,BE,,2020-03-16,donation,air,Liege Airport,2000000,,at_least,1500,wr"
+    "ong_specification; other,31000,343000,2400000,CNY,0.14291667,,'+ the report's ow"
+    'n conversion,,"He said ""dozens"", then\n'
+    'more, later","Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; \'@un'
+    'titled report","[{""title"": ""Aid, at last"", ""publisher"": ""Le Soir"", ""pub'
+    'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
+    ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
+    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]","['
+    '{""kind"": ""rejected"", ""quantity"": null, ""quantity_note"": ""\\""a batch\\"",'
+    ' they said"", ""reason"": ""wrong_specification"", ""reason_detail"": ""=KN95, n'
+    'ot FFP2\\nper inspectors"", ""date"": ""2020-03-20"", ""source"": 2}, {""kind"": '
+    '""returned"", ""quantity"": 1500, ""quantity_note"": """", ""reason"": ""other""'
+    ', ""reason_detail"": """", ""date"": null, ""source"": 2}]"\n'
 )
 
 
@@ -311,10 +343,10 @@ def queries_of(download, client):
 # (a count, then COPY): the request's connection reads nothing. Elsewhere the
 # ORM reads them: the count, then per chunk of 2,000 rows the rows with their
 # recipient and pledge (lines: with their shipment and category), the rows'
-# donors and (shipments only) their sources.
+# donors and their sources, and (lines only) the lines' rejections.
 EXPORT_QUERIES = {
     "/shipments.csv": {"postgresql": 0, "sqlite": 4},
-    "/items.csv": {"postgresql": 0, "sqlite": 3},
+    "/items.csv": {"postgresql": 0, "sqlite": 5},
 }
 
 

@@ -5,7 +5,7 @@ from markupsafe import escape
 
 from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
-from shipments.models import QuantityKind, Shipment, SupplyCategory, Unit
+from shipments.models import QuantityKind, Rejection, Shipment, SupplyCategory, Unit
 from shipments.public import glossary
 from tests.pages import title
 
@@ -38,6 +38,8 @@ def test_every_column_of_both_csvs_is_documented_in_file_order(page):
         (Shipment.Terms, glossary.TERMS),
         (Unit, glossary.UNITS),
         (QuantityKind, glossary.QUANTITY_KINDS),
+        (Rejection.Kind, glossary.REJECTION_KINDS),
+        (Rejection.Reason, glossary.REJECTION_REASONS),
         (Donor.Kind, glossary.DONOR_KINDS),
         (Recipient.Kind, glossary.RECIPIENT_KINDS),
     ],

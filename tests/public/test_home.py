@@ -105,10 +105,10 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
     def fetch():
         # the data version; as the data changed since the last visit: the
         # data version again (the whole list's totals, kept apart), status
-        # totals, category totals, donor countries, recipient countries,
+        # totals, category totals, rejections by category, donor countries, recipient countries,
         # weeks, shipments per category, latest shipments (with recipients),
         # their donors
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             assert client.get("/").status_code == 200
 
     ShipmentItemFactory()

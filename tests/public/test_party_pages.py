@@ -85,8 +85,8 @@ def test_query_count_is_constant_in_the_number_of_shipments(
     def fetch():
         # the party, the data version; as the data changed since the last
         # visit, the status totals (which count the shipments) and category
-        # totals; the page of shipments (with recipients), their donors
-        with django_assert_num_queries(6):
+        # totals and rejections; the page of shipments (with recipients), their donors
+        with django_assert_num_queries(7):
             assert client.get(url).status_code == 200
 
     ShipmentItemFactory(shipment=ShipmentFactory(donors=[donor], recipient=recipient))

@@ -244,10 +244,10 @@ def test_query_count_is_constant_in_the_number_of_shipments(
 ):
     def fetch():
         # the data version; as the data changed since the last visit, the
-        # whole list's status totals (which count it) and category totals;
-        # the page of shipments (with their recipients), their donors, the
-        # category choices of the form
-        with django_assert_num_queries(6):
+        # whole list's status totals (which count it), category totals and
+        # rejections; the page of shipments (with their recipients), their
+        # donors, the category choices of the form
+        with django_assert_num_queries(7):
             assert client.get("/shipments/").status_code == 200
 
     fetch()
@@ -263,9 +263,9 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
         "&shipped_before=2020-12-31&sort=reference"
     )
     # category choices, count, donor names, recipient names, status totals,
-    # category totals, the page of shipments (with their recipients), their
-    # donors
-    with django_assert_num_queries(8):
+    # category totals, rejections, the page of shipments (with their
+    # recipients), their donors
+    with django_assert_num_queries(9):
         assert listed(client, query) == ["IT-1"]
 
 
