@@ -304,9 +304,9 @@ if REDIS_URL:
 # (shipments.imports.files). Each row costs the preview time and memory (a
 # file of 260,000 lines took twelve minutes and a gigabyte); 20,000 rows of
 # the template's 26 columns are 520,000 cells.
-IMPORT_MAX_FILE_BYTES = env_int("DJANGO_IMPORT_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
+IMPORT_MAX_FILE_BYTES = env_int("DJANGO_IMPORT_MAX_FILE_MB", 40, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 20_000, minimum=1)
-IMPORT_MAX_CELLS = env_int("DJANGO_IMPORT_MAX_CELLS", 600_000, minimum=1)
+IMPORT_MAX_CELLS = env_int("DJANGO_IMPORT_MAX_CELLS", 900_000, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ party, which shipment, which line) is for `shipments.imports.run`.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -16,15 +17,45 @@ from django.core.exceptions import ValidationError
 
 from donors.models import Donor, Recipient
 from shipments import columns
-from shipments.models import QuantityKind, Shipment, ShipmentItem
+from shipments.models import QuantityKind, Rejection, Shipment, ShipmentItem, Source
 
 # The header of the public /items.csv, in its order: an export imports again.
 COLUMN_NAMES = [column.name for column in columns.ITEM_COLUMNS]
 # Derived from other columns on export; read only by people.
-INFORMATIONAL_COLUMNS = {"url", "category_name", "recipient_country_name"}
+INFORMATIONAL_COLUMNS = {
+    "url",
+    "category_name",
+    "recipient_country_name",
+    # Summaries of rejections_json and sources_json.
+    "quantity_rejected",
+    "rejection_reason",
+    "sources",
+}
+# The rest of what staff enter for a shipment, added to the files after the
+# first imports were written. A file without one of these columns leaves
+# what is stored as it is.
+SHIPMENT_DETAIL_COLUMNS = [
+    "weight_kg",
+    "value_usd",
+    "declared_value",
+    "currency",
+    "usd_rate",
+    "rate_date",
+    "rate_source",
+    "pledge_reference",
+    "notes",
+    "sources_json",
+]
 # Added to the files after the first imports were written: a file without
-# them reads the kind from quantity and quantity_is_estimate.
-OPTIONAL_COLUMNS = {"quantity_min", "quantity_max", "quantity_kind"}
+# the kinds reads them from quantity and quantity_is_estimate; one without
+# rejections_json leaves a line's rejections as they are.
+OPTIONAL_COLUMNS = {
+    "quantity_min",
+    "quantity_max",
+    "quantity_kind",
+    *SHIPMENT_DETAIL_COLUMNS,
+    "rejections_json",
+}
 REQUIRED_COLUMNS = [
     name for name in COLUMN_NAMES if name not in INFORMATIONAL_COLUMNS | OPTIONAL_COLUMNS
 ]
@@ -46,6 +77,7 @@ REPEATED_SHIPMENT_COLUMNS = [
     "terms",
     "transport_mode",
     "arrival_point",
+    *SHIPMENT_DETAIL_COLUMNS,
 ]
 LIST_SEPARATOR = ";"
 TRUE_WORDS = {"true", "yes", "1"}
@@ -156,6 +188,92 @@ class AmountCell(Cell, forms.DecimalField):
     pass
 
 
+class CurrencyCell(Cell, forms.TypedChoiceField):
+    """An ISO 4217 code, in any case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["invalid_choice"] = (
+            "'%(value)s' is not an ISO 4217 currency code in use, e.g. EUR, CNY or USD."
+        )
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class RecordsCell(Cell, forms.Field):
+    """A list of records as JSON (sources_json, rejections_json), each judged by `model`.
+
+    Cleans to a list of dicts of model field values, by field name; an
+    empty cell is an empty list.
+    """
+
+    default_error_messages = {
+        "invalid": "Not a list of records in JSON, as /items.csv writes them: %(reason)s.",
+    }
+
+    def __init__(self, model, keys, *, what, exclude, **kwargs):
+        self.model, self.keys, self.what, self.exclude = model, keys, what, exclude
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            records = json.loads(value)
+        except ValueError as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"reason": error}
+            ) from None
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"reason": "give a list of objects, [{...}, {...}]"},
+            )
+        return records
+
+    def validate(self, records):
+        errors = []
+        for number, record in enumerate(records, start=1):
+            unknown = sorted(set(record) - set(self.keys))
+            if unknown:
+                errors.append(f"{self.what} {number}: unknown key(s) {', '.join(unknown)}.")
+                continue
+            values = {key: value for key, value in record.items() if key != "source"}
+            for key, value in values.items():
+                if value is None:
+                    values[key] = None if self.model._meta.get_field(key).null else ""
+            try:
+                instance = self.model(**values)
+                instance.full_clean(exclude=self.exclude, validate_constraints=False)
+            except ValidationError as error:
+                errors.extend(
+                    f"{self.what} {number}: {name}: {message}"
+                    for name, messages in error.message_dict.items()
+                    for message in messages
+                )
+            except (TypeError, ValueError) as error:
+                errors.append(f"{self.what} {number}: {error}")
+        if errors:
+            # Cell.clean formats each message with the cell's value.
+            raise ValidationError([error.replace("%", "%%") for error in errors])
+
+    def clean(self, value):
+        records = super().clean(value)
+        return [
+            {
+                key: self.model._meta.get_field(key).to_python(record[key])
+                if record.get(key) is not None
+                else record.get(key)
+                for key in record
+                if key != "source"
+            }
+            | ({"source": record["source"]} if "source" in record else {})
+            for record in records
+        ]
+
+
 class YesNoCell(Cell, forms.Field):
     default_error_messages = {"invalid": "'%(value)s' is neither true nor false."}
 
@@ -196,7 +314,7 @@ def cell(model, name, **kwargs):
     if hasattr(model_field, "countries"):
         formfield = CountryCell(model_field, **kwargs)
     elif model_field.choices:
-        formfield = model_field.formfield(choices_form_class=CodeCell, **kwargs)
+        formfield = model_field.formfield(**{"choices_form_class": CodeCell, **kwargs})
     else:
         formfield = model_field.formfield(**{"form_class": TextCell, **kwargs})
     formfield.fills = (model, name)
@@ -237,6 +355,9 @@ class ShipmentColumns:
     fields: dict
     donors: list
     recipient: Party
+    # None where the file has no such column.
+    pledge_reference: str | None = None
+    sources: list | None = None
 
 
 class SupplyLineForm(forms.Form):
@@ -272,6 +393,25 @@ class SupplyLineForm(forms.Form):
     terms = cell(Shipment, "terms", required=False)
     transport_mode = cell(Shipment, "transport_mode")
     arrival_point = cell(Shipment, "arrival_point")
+    weight_kg = cell(
+        Shipment,
+        "weight_kg",
+        form_class=AmountCell,
+        error_messages={
+            "invalid": "'%(value)s' is not a number of kilograms; write e.g. 31000.",
+            "min_value": "A weight cannot be negative.",
+        },
+    )
+    value_usd = cell(Shipment, "value_usd", form_class=AmountCell)
+    declared_value = cell(Shipment, "declared_value", form_class=AmountCell)
+    currency = cell(Shipment, "currency", choices_form_class=CurrencyCell)
+    usd_rate = cell(Shipment, "usd_rate", form_class=AmountCell)
+    rate_date = cell(Shipment, "rate_date", form_class=IsoDateCell)
+    rate_source = cell(Shipment, "rate_source")
+    # The reference of the pledge the shipment is part of; matched in the run.
+    pledge_reference = TextCell(required=False, max_length=40)
+    notes = cell(Shipment, "notes")
+    sources_json = RecordsCell(Source, columns.SOURCE_KEYS, what="Source", exclude=["shipment"])
 
     # The supply line.
     # A slug among the categories the form is given (see clean_category).
@@ -310,12 +450,23 @@ class SupplyLineForm(forms.Form):
         },
     )
 
+    rejections_json = RecordsCell(
+        Rejection,
+        columns.REJECTION_KEYS,
+        what="Rejection",
+        exclude=["shipment", "item", "source"],
+    )
+
     def __init__(self, cells, *, categories, shipment=True):
         super().__init__({name: cell_text(value) for name, value in cells.items()})
         self.categories = categories
         self.reads_shipment = shipment
         if not shipment:
             for name in REPEATED_SHIPMENT_COLUMNS:
+                del self.fields[name]
+        # A column the file leaves out leaves what is stored as it is.
+        for name in [*SHIPMENT_DETAIL_COLUMNS, "rejections_json"]:
+            if name not in cells and name in self.fields:
                 del self.fields[name]
 
     def clean_category(self):
@@ -416,8 +567,19 @@ class SupplyLineForm(forms.Form):
         ]
         recipient = Party(data["recipient"], data["recipient_country"], data["recipient_kind"])
         fields = self.model_values(Shipment)
-        return ShipmentColumns(fields.pop("reference"), fields, donors, recipient)
+        return ShipmentColumns(
+            fields.pop("reference"),
+            fields,
+            donors,
+            recipient,
+            pledge_reference=data.get("pledge_reference"),
+            sources=data.get("sources_json"),
+        )
 
     def item_values(self):
         """The supply line's fields, by model field name (the category as an object)."""
         return self.model_values(ShipmentItem)
+
+    def rejections(self):
+        """The line's rejections as records, or None where the file has no such column."""
+        return self.cleaned_data.get("rejections_json")

@@ -28,7 +28,7 @@ from django.utils.text import capfirst, slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
-from shipments import review
+from shipments import columns, review
 from shipments.imports.rows import (
     COLUMN_NAMES,
     REPEATED_SHIPMENT_COLUMNS,
@@ -37,7 +37,14 @@ from shipments.imports.rows import (
     cell_text,
     split_list,
 )
-from shipments.models import Shipment, ShipmentItem, SupplyCategory, bulk_write
+from shipments.models import (
+    Rejection,
+    Shipment,
+    ShipmentItem,
+    Source,
+    SupplyCategory,
+    bulk_write,
+)
 from shipments.signals import refresh_derived_columns
 
 # Model fields whose name differs from the column that fills them.
@@ -54,6 +61,11 @@ UPDATABLE_ITEM_FIELDS = [
 ]
 # What a quantity's kind is written in, beside the figure.
 KIND_FIELDS = ["quantity_kind", "quantity_min", "quantity_max", "is_estimate"]
+# What a re-import may change on a source it matched by title and address.
+UPDATABLE_SOURCE_FIELDS = ["publisher", "published_on", "excerpt", "notes"]
+# What tells a rejection from the line's others: a file's rejection equal to a
+# stored one on all of these is that one.
+REJECTION_FIELDS = ["kind", "quantity", "quantity_note", "reason", "reason_detail", "date"]
 # Keeps each IN (...) list well under every database's parameter limit.
 CHUNK = 500
 # Supply lines and their history rows are written in batches of this size.
@@ -154,6 +166,14 @@ class ShipmentInFile:
     donors: list | None = None
     item_rows: dict = field(default_factory=dict)
     next_position: int = 0
+    # The pledge to link, by reference, when the file changes it (None: unchanged).
+    pledge_reference: str | None = None
+    # Sources the file adds or changes; the shipment's sources in the order the
+    # file's rejections count them (sources_json's, else the stored ones').
+    new_sources: list = field(default_factory=list)
+    changed_sources: list = field(default_factory=list)
+    source_places: list = field(default_factory=list)
+    new_rejections: list = field(default_factory=list)
     # The rows of this shipment as the file gives them (for a review), and
     # each of its own columns the file changes, {field: (stored, new)}.
     rows: list = field(default_factory=list)
@@ -161,7 +181,12 @@ class ShipmentInFile:
 
     @property
     def changed(self):
-        return self.columns_changed or self.donors is not None
+        return self.columns_changed or self.donors is not None or self.parts_changed
+
+    @property
+    def parts_changed(self):
+        """Whether the file adds or changes sources or rejections of the shipment."""
+        return bool(self.new_sources or self.changed_sources or self.new_rejections)
 
 
 @dataclass
@@ -209,6 +234,15 @@ class ImportRun:
     def _preload(self, dataset):
         """Fetch every party, shipment and item the file may refer to, in a few queries."""
         references = {cell_text(value) for value in dataset["shipment_reference"]} - {""}
+        # The status each shipment of the file is given, on its first row, so
+        # that a row may name as its pledge a shipment further down the file.
+        self.file_statuses = {}
+        statuses = dataset["status"] if "status" in self.headers else [""] * len(dataset)
+        for reference, status in zip(dataset["shipment_reference"], statuses, strict=True):
+            self.file_statuses.setdefault(cell_text(reference), cell_text(status).lower())
+        pledges = set()
+        if "pledge_reference" in self.headers:
+            pledges = {cell_text(value) for value in dataset["pledge_reference"]} - {""}
         donor_names = {name for value in dataset["donors"] for name in split_list(cell_text(value))}
         recipient_names = {cell_text(value) for value in dataset["recipient"]} - {""}
         self.donors = PartyMatcher(Donor, donor_names)
@@ -218,10 +252,25 @@ class ImportRun:
         self.shipments = {}
         self.items = {}
         self.last_positions = {}
+        self.sources_of = {}
+        self.rejections_of = {}
+        for chunk in in_chunks(pledges - references):
+            self.shipments.update(
+                (shipment.reference, shipment)
+                for shipment in Shipment.objects.filter(reference__in=chunk)
+            )
         for chunk in in_chunks(references):
-            shipments = Shipment.objects.filter(reference__in=chunk).prefetch_related("donors")
+            shipments = (
+                Shipment.objects.filter(reference__in=chunk)
+                .select_related("pledge")
+                .prefetch_related("donors")
+            )
             self.shipments.update((shipment.reference, shipment) for shipment in shipments)
             by_id = {shipment.pk: shipment for shipment in shipments}
+            for source in Source.objects.filter(shipment__in=list(by_id)).order_by("pk"):
+                self.sources_of.setdefault(source.shipment_id, []).append(source)
+            for rejection in Rejection.objects.filter(shipment__in=list(by_id)).order_by("pk"):
+                self.rejections_of.setdefault(rejection.item_id, []).append(rejection)
             items = ShipmentItem.objects.filter(shipment__in=list(by_id))
             for item in items:
                 item.shipment = by_id[item.shipment_id]
@@ -251,7 +300,7 @@ class ImportRun:
             self._check_agreement(reference, in_file, form, errors)
         errors.raise_if_any()
         in_file.rows.append({name: raw_cell(value) for name, value in cells.items()})
-        return self._supply_line(number, in_file, form.item_values())
+        return self._supply_line(number, in_file, form.item_values(), form.rejections())
 
     def _first_row_of(self, reference, number, form, errors):
         cells = tuple(form.data.get(name, "") for name in REPEATED_SHIPMENT_COLUMNS)
@@ -279,7 +328,65 @@ class ImportRun:
                     f"shipment {reference} first appears; a shipment's columns must agree.",
                 )
 
-    def _supply_line(self, number, in_file, values):
+    def _supply_line(self, number, in_file, values, rejections=None):
+        line = self._item_of_row(number, in_file, values)
+        added = bool(rejections) and self._add_rejections(in_file, line.item, rejections)
+        if added and line.import_type == "skip":
+            line.import_type = "update"
+        return line
+
+    def _add_rejections(self, in_file, item, records):
+        """Add the line's rejections the store lacks; whether there were any."""
+        places = in_file.source_places
+        stored = self.rejections_of.get(item.pk, []) if item.pk else []
+        added = False
+        for number, record in enumerate(records, start=1):
+            place = record.get("source")
+            if (
+                not isinstance(place, int)
+                or isinstance(place, bool)
+                or not 1 <= place <= len(places)
+            ):
+                raise ValidationError(
+                    {
+                        "rejections_json": f"Rejection {number}: source must be the place (1 to "
+                        f"{len(places)}) of the source reporting it among the shipment's "
+                        "sources (sources_json)."
+                        if places
+                        else f"Rejection {number}: the shipment has no source to cite; give "
+                        "its sources in sources_json."
+                    }
+                )
+            source = places[place - 1]
+            fields = {name: record.get(name) for name in REJECTION_FIELDS}
+            for name in ["quantity_note", "reason_detail"]:
+                fields[name] = fields[name] or ""
+            fields["kind"] = fields["kind"] or Rejection.Kind.REJECTED
+            if any(
+                rejection.source_id == source.pk
+                and source.pk is not None
+                and all(getattr(rejection, name) == value for name, value in fields.items())
+                for rejection in stored
+            ):
+                continue
+            rejection = Rejection(shipment=in_file.shipment, item=item, source=source, **fields)
+            try:
+                rejection.clean()
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "rejections_json": [
+                            f"Rejection {number}: {message}"
+                            for messages in error.message_dict.values()
+                            for message in messages
+                        ]
+                    }
+                ) from None
+            in_file.new_rejections.append(rejection)
+            added = True
+        return added
+
+    def _item_of_row(self, number, in_file, values):
         shipment = in_file.shipment
         key = item_key(shipment.reference, values)
         earlier = in_file.item_rows.get(key)
@@ -346,6 +453,9 @@ class ImportRun:
         # A blank status or terms keeps the current value (a new shipment's default).
         for name in ["status", "terms"]:
             values[name] = values[name] or getattr(shipment, name)
+        pledge_changed = self._check_pledge(shipment, said, errors)
+        if errors:
+            return
         origin, destination = Shipment.countries_from_parties(donors, recipient)
         values["origin_country"] = values["origin_country"] or origin
         values["destination_country"] = values["destination_country"] or destination
@@ -355,6 +465,7 @@ class ImportRun:
         # A new recipient has no key (None) until it is saved, before the shipment.
         changed = (
             new
+            or pledge_changed
             or shipment.recipient_id != recipient.pk
             or any(getattr(shipment, name) != value for name, value in values.items())
         )
@@ -364,6 +475,13 @@ class ImportRun:
                 for name, value in [*values.items(), ("recipient", recipient)]
                 if getattr(shipment, name) != value
             }
+            if pledge_changed:
+                in_file.changes["pledge"] = (
+                    shipment.pledge.reference if shipment.pledge_id else None,
+                    said.pledge_reference,
+                )
+        if pledge_changed:
+            in_file.pledge_reference = said.pledge_reference
         if changed:
             for name, value in values.items():
                 setattr(shipment, name, value)
@@ -393,6 +511,7 @@ class ImportRun:
                 errors.add_model_errors(error)
                 return
         in_file.shipment, in_file.columns_changed = shipment, changed
+        self._sync_sources(in_file, said.sources)
         if new:
             in_file.donors = donors
             self.new_shipments.append(in_file)
@@ -400,6 +519,76 @@ class ImportRun:
             self.created["shipments"] += 1
         elif {donor.pk for donor in shipment.donors.all()} != {donor.pk for donor in donors}:
             in_file.donors = donors
+
+    def _check_pledge(self, shipment, said, errors):
+        """Whether the row links the shipment to another pledge; errors if it cannot be.
+
+        A blank pledge_reference leaves the link as it is: the public files
+        leave out a pledge that is not published, and importing one of them
+        must not unlink its deliveries.
+        """
+        reference = said.pledge_reference
+        if not reference:
+            return False
+        if reference == said.reference:
+            errors.add("pledge_reference", "A shipment cannot be part of itself.")
+            return False
+        pledge = self.shipments.get(reference)
+        status = self.file_statuses.get(reference) or (pledge.status if pledge else None)
+        if reference in self.file_statuses and not status:
+            status = Shipment._meta.get_field("status").default
+        if status is None:
+            errors.add(
+                "pledge_reference",
+                f"There is no shipment {reference}, in the file or stored: give the reference "
+                "of the pledge this shipment is part of.",
+            )
+            return False
+        if status != Shipment.Status.PLEDGED:
+            errors.add(
+                "pledge_reference",
+                f"Shipment {reference} is {status}, not pledged: only a pledge can have "
+                "deliveries.",
+            )
+            return False
+        current = shipment.pledge.reference if shipment and shipment.pledge_id else None
+        return current != reference
+
+    def _sync_sources(self, in_file, records):
+        """What the file's sources (sources_json) add to or change in the shipment's.
+
+        A source is matched by title and address; none is removed, as a file
+        may list only the sources it adds.
+        """
+        shipment = in_file.shipment
+        stored = list(self.sources_of.get(shipment.pk, [])) if shipment.pk else []
+        if records is None:
+            in_file.source_places = stored
+            return
+        unmatched = list(stored)
+        for record in records:
+            values = {key: record.get(key) for key in columns.SOURCE_KEYS}
+            for key in ["publisher", "url", "excerpt", "notes"]:
+                values[key] = values[key] or ""
+            match = next(
+                (
+                    source
+                    for source in unmatched
+                    if (source.title, source.url) == (values["title"], values["url"])
+                ),
+                None,
+            )
+            if match is None:
+                source = Source(shipment=shipment, **values)
+                in_file.new_sources.append(source)
+                in_file.source_places.append(source)
+                continue
+            unmatched.remove(match)
+            if any(getattr(match, key) != values[key] for key in UPDATABLE_SOURCE_FIELDS):
+                for key in UPDATABLE_SOURCE_FIELDS:
+                    setattr(match, key, values[key])
+                in_file.changed_sources.append(match)
+            in_file.source_places.append(match)
 
     def _party(self, matcher, said, column, country_column, kinds, errors):
         try:
@@ -475,15 +664,21 @@ class ImportRun:
         )
         self.donors.save()
         self.recipients.save()
+        # New shipments first: a stored delivery may name a new pledge.
+        with bulk_write():
+            self._save_new_shipments()
         for in_file in stored:
+            if in_file.pledge_reference is not None:
+                in_file.shipment.pledge = self.shipments[in_file.pledge_reference]
             if in_file.columns_changed:
                 in_file.shipment.save()
             if in_file.donors is not None:
                 in_file.shipment.donors.set(in_file.donors)
+        written = [in_file for in_file in self.in_file.values() if in_file.shipment is not None]
+        written = [in_file for in_file in written if in_file.shipment.pk not in held_ids]
         # The derived columns are written once, below, when all they are made
         # of is in place, rather than by each bulk write.
         with bulk_write():
-            self._save_new_shipments()
             if self.new_items:
                 bulk_create_with_history(
                     self.new_items, ShipmentItem, batch_size=BATCH_SIZE, default_user=self.user
@@ -497,10 +692,12 @@ class ImportRun:
                     batch_size=BATCH_SIZE,
                     default_user=self.user,
                 )
-            # Bulk writes send no signals: new or changed lines are a new
-            # version of their shipment.
+            self._save_parts(written)
+            # Bulk writes send no signals: new or changed lines, sources and
+            # rejections are a new version of their shipment.
             Shipment.new_versions(
                 {item.shipment_id for item in [*self.new_items, *self.changed_items]}
+                | {in_file.shipment.pk for in_file in written if in_file.parts_changed}
             )
         # The search text and donor columns of the new shipments, now that
         # their donors are linked, and of those given new lines.
@@ -508,6 +705,33 @@ class ImportRun:
             {in_file.shipment.pk for in_file in self.new_shipments}
             | {item.shipment_id for item in self.new_items}
         )
+
+    def _save_parts(self, written):
+        """Write the sources and rejections the file adds or changes, with their history."""
+        new_sources = [source for in_file in written for source in in_file.new_sources]
+        changed_sources = [source for in_file in written for source in in_file.changed_sources]
+        rejections = [rejection for in_file in written for rejection in in_file.new_rejections]
+        # Their shipments, lines and sources were saved since they were read.
+        for part in [*new_sources, *rejections]:
+            part.shipment = part.shipment
+        for rejection in rejections:
+            rejection.item, rejection.source = rejection.item, rejection.source
+        if new_sources:
+            bulk_create_with_history(
+                new_sources, Source, batch_size=BATCH_SIZE, default_user=self.user
+            )
+        if changed_sources:
+            bulk_update_with_history(
+                changed_sources,
+                Source,
+                UPDATABLE_SOURCE_FIELDS,
+                batch_size=BATCH_SIZE,
+                default_user=self.user,
+            )
+        if rejections:
+            bulk_create_with_history(
+                rejections, Rejection, batch_size=BATCH_SIZE, default_user=self.user
+            )
 
     def _hold(self, in_file):
         shipment = in_file.shipment
@@ -524,6 +748,13 @@ class ImportRun:
         counted = [f"{count} {what}" for what, count in lines.items() if count]
         if counted:
             parts.append(f"{ShipmentItem._meta.verbose_name_plural}: {', '.join(counted)}")
+        for what, count in [
+            ("sources added", len(in_file.new_sources)),
+            ("sources changed", len(in_file.changed_sources)),
+            ("rejections added", len(in_file.new_rejections)),
+        ]:
+            if count:
+                parts.append(f"{what}: {count}")
         review.hold_import(
             shipment,
             headers=self.headers,
@@ -572,7 +803,25 @@ class ImportRun:
         if not self.new_shipments:
             return
         shipments = [in_file.shipment for in_file in self.new_shipments]
-        Shipment.objects.bulk_create(shipments)
+        # A pledge new in the file is written before the deliveries naming it.
+        waiting = list(self.new_shipments)
+        while waiting:
+            ready = [
+                in_file
+                for in_file in waiting
+                if in_file.pledge_reference is None
+                or self.shipments[in_file.pledge_reference].pk is not None
+            ]
+            if not ready:
+                raise ValidationError(
+                    "Shipments of the file name each other as their pledges: "
+                    + ", ".join(in_file.shipment.reference for in_file in waiting)
+                )
+            for in_file in ready:
+                if in_file.pledge_reference is not None:
+                    in_file.shipment.pledge = self.shipments[in_file.pledge_reference]
+            Shipment.objects.bulk_create([in_file.shipment for in_file in ready])
+            waiting = [in_file for in_file in waiting if in_file not in ready]
         records = Shipment.history.bulk_history_create(shipments, default_user=self.user)
         record_of = {record.id: record for record in records}
         through = Shipment.donors.through

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV
 
 from donors.models import Donor, Recipient
-from shipments.columns import neutralise_formulas
 from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, OPTIONAL_COLUMNS
 from shipments.imports.run import ImportRun
@@ -69,52 +68,6 @@ def invalid_rows(result):
         invalid.number: {**invalid.field_specific_errors, "": invalid.non_field_specific_errors}
         for invalid in result.invalid_rows
     }
-
-
-def export_like_items_csv(items):
-    """Rows as /items.csv writes them: codes, '; '-joined lists, neutralised text."""
-
-    def text(value):
-        return neutralise_formulas("" if value is None else str(value))
-
-    rows = []
-    for item in items:
-        shipment = item.shipment
-        donors = list(shipment.donors.all())
-        rows.append(
-            {
-                "shipment_reference": shipment.reference,
-                "status": shipment.status,
-                "donors": text("; ".join(donor.name for donor in donors)),
-                "donor_countries": "; ".join(donor.country.code for donor in donors),
-                "recipient": text(shipment.recipient.name),
-                "recipient_country": shipment.recipient.country.code,
-                "shipped_on": shipment.shipped_on.isoformat() if shipment.shipped_on else "",
-                "category": item.category.slug,
-                "description": text(item.description),
-                "quantity": "" if item.quantity is None else item.quantity,
-                "quantity_note": text(item.quantity_note),
-                "unit": item.unit,
-                "url": f"https://aid.example.org/shipments/{shipment.reference}/",
-                "quantity_is_estimate": "true" if item.is_estimate else "false",
-                "quantity_min": "" if item.least is None else item.least,
-                "quantity_max": "" if item.most is None else item.most,
-                "quantity_kind": item.quantity_kind,
-                "item_value_usd": "" if item.value_usd is None else item.value_usd,
-                "category_name": item.category.name,
-                "donor_kinds": "; ".join(donor.kind for donor in donors),
-                "recipient_kind": shipment.recipient.kind,
-                "recipient_country_name": shipment.recipient.country.name,
-                "origin_country": shipment.origin_country.code,
-                "destination_country": shipment.destination_country.code,
-                "announced_on": shipment.announced_on.isoformat() if shipment.announced_on else "",
-                "arrived_on": shipment.arrived_on.isoformat() if shipment.arrived_on else "",
-                "terms": shipment.terms,
-                "transport_mode": shipment.transport_mode,
-                "arrival_point": text(shipment.arrival_point),
-            }
-        )
-    return rows
 
 
 def history_counts():
@@ -177,20 +130,6 @@ def test_importing_the_same_file_twice_changes_nothing():
     assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, 2)
     assert (Shipment.objects.count(), ShipmentItem.objects.count()) == (1, 2)
     assert history_counts() == counts
-
-
-def test_reimporting_an_export_of_the_demo_data_is_a_no_op(demo_data):
-    items = ShipmentItem.objects.select_related("shipment__recipient", "category").order_by(
-        "shipment__reference", "position"
-    )
-    data = csv_bytes(export_like_items_csv(items), bom=True)
-    counts = history_counts()
-    result = import_file(data)
-    assert not result.has_validation_errors(), invalid_rows(result)
-    assert (result.totals["new"], result.totals["update"]) == (0, 0)
-    assert result.totals["skip"] == items.count()
-    assert history_counts() == counts
-    assert not Shipment.objects.filter(is_published=False).exists()
 
 
 def test_one_bad_row_saves_nothing_and_names_the_row():
