@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from shipments.columns import delivery_references
+
 
 def number(value):
     """A JSON number: integral values as integers, others as decimals without float noise."""
@@ -54,6 +56,7 @@ def shipment_json(shipment, base_url):
         "rate_date": iso(shipment.rate_date),
         "rate_source": shipment.rate_source or None,
         "pledge_reference": pledge.reference if pledge else None,
+        "deliveries": delivery_references(shipment),
         "notes": shipment.notes or None,
         "items": [
             {

@@ -86,12 +86,8 @@ def shipment_detail(request, reference):
             "donors",
             Prefetch("items", queryset=ShipmentItem.objects.select_related("category")),
             "sources",
-            Prefetch(
-                "deliveries",
-                queryset=Shipment.objects.published().order_by("shipped_on", "reference"),
-                to_attr="published_deliveries",
-            ),
-        ),
+        )
+        .with_published_deliveries(),
         reference=reference,
     )
     context = {"shipment": shipment}
