@@ -8,7 +8,8 @@ way, so the two give byte-identical files for the same data.
 SQL expressions use these aliases: `s` the shipment, `r` its recipient,
 `i` the item and `c` its category (items export only), `da` the donors
 aggregated per shipment, `sa` the sources aggregated per shipment, `p` the
-pledge, `rc` the recipient's country name.
+pledge, `pd` the published deliveries aggregated per pledge (shipments export only),
+`rc` the recipient's country name.
 """
 
 import json
@@ -375,6 +376,11 @@ _SHIPMENT_EXTRA = [
 ]
 
 
+def delivery_references(shipment):
+    """References of a pledge's published deliveries, in code-point order (SQL: COLLATE "C")."""
+    return sorted(delivery.reference for delivery in shipment.published_deliveries)
+
+
 def _on_shipment(column):
     """The same column read through an item's shipment."""
     get = column.get
@@ -413,6 +419,16 @@ SHIPMENT_COLUMNS = [
         ]
     ],
     *_SHIPMENT_EXTRA,
+    # Of the shipments export only: read from the pledge, it is no column of a supply line.
+    Column(
+        "deliveries",
+        TEXT,
+        "For a pledge, the references of the published shipments that are part of it (its "
+        "deliveries, of any status), joined with '; ' in reference order; empty for any other "
+        "shipment. Each is part of the pledge: never add them to it.",
+        lambda s: joined(delivery_references(s)),
+        "pd.refs",
+    ),
 ]
 
 ITEM_COLUMNS = [

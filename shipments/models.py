@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import Concat, TruncWeek
 from django.dispatch import Signal
 from django.urls import reverse
@@ -205,6 +205,14 @@ class ShipmentQuerySet(BulkSavedQuerySet):
     def published(self):
         """The only shipments the public may see."""
         return self.filter(is_published=True)
+
+    def with_published_deliveries(self):
+        """Each with `published_deliveries`: the published shipments that are part of it (a
+        pledge's deliveries, of any status), by shipping date, then reference."""
+        deliveries = Shipment.objects.published().order_by("shipped_on", "reference")
+        return self.prefetch_related(
+            Prefetch("deliveries", queryset=deliveries, to_attr="published_deliveries")
+        )
 
     def mark(self, status, user=None):
         """Move these shipments to `status`; return how many were not already there.

@@ -1,5 +1,6 @@
 """Reading the public pages' HTML in tests."""
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -33,3 +34,18 @@ def elements(response, tag):
 
 def hrefs(response):
     return [attrs["href"] for attrs in elements(response, "a") if "href" in attrs]
+
+
+def table_rows(response, section):
+    """The rows of the table in the section headed by `section` (its heading's id), each a
+    list of its cells' text as a reader sees it; the heading row first."""
+    page = response.content.decode()
+    found = re.search(rf'<section aria-labelledby="{section}">(.*?)</section>', page, re.S)
+    assert found, f"no section {section}"
+    return [
+        [
+            " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", found.group(1), re.S)
+    ]

@@ -19,6 +19,7 @@ from tests.factories import (
     SourceFactory,
     StaffFactory,
     category,
+    cited,
 )
 from tests.pages import listed_references
 
@@ -142,3 +143,22 @@ def test_a_filter_names_only_parties_the_public_may_know(client, watched):
     made_up = content(client, "/shipments/?donor=no-such-donor")
     assert "Hokkaido Relief Fund" not in unpublished
     assert unpublished.replace("hokkaido", "no-such-donor") == made_up
+
+
+def test_an_unpublished_delivery_leaves_its_pledges_page_and_row(client, watched):
+    pledge = cited(ShipmentFactory(reference="PLEDGE-9", status="pledged"))
+    watched.pledge = pledge
+    watched.save()
+    page = pledge.get_absolute_url()
+    surfaces = [page, "/shipments.csv?q=PLEDGE-9", "/shipments.json?q=PLEDGE-9"]
+    for url in surfaces:
+        assert "WATCHED-7" in content(client, url), url
+    assert "987,654" in content(client, page)
+
+    Shipment.objects.filter(pk=watched.pk).set_published(False)
+
+    for url in surfaces:
+        text = content(client, url)
+        for mark in MARKS:
+            assert mark not in text, (url, mark)
+    assert "No delivery recorded yet under this pledge." in content(client, page)

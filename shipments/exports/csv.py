@@ -256,8 +256,10 @@ class ShipmentsExport(Export):
     columns = cols.SHIPMENT_COLUMNS
 
     def orm_rows(self):
-        return self.shipments.select_related("recipient", "pledge").prefetch_related(
-            "donors", "sources"
+        return (
+            self.shipments.select_related("recipient", "pledge")
+            .prefetch_related("donors", "sources")
+            .with_published_deliveries()
         )
 
     def count_sql(self):
@@ -265,10 +267,19 @@ class ShipmentsExport(Export):
         return f"SELECT count(*) FROM ({ids}) AS sel", params
 
     def copy_sql(self):
-        with_clause, params = self.with_clause(extra=", " + sources_sql())
+        # A pledge's deliveries: only the published ones, as Shipment.objects.published().
+        deliveries = f"""pd AS (
+            SELECT dl.pledge_id,
+                string_agg(dl.reference, '; ' ORDER BY dl.reference COLLATE "C") AS refs
+            FROM {Shipment._meta.db_table} dl JOIN sel ON sel.id = dl.pledge_id
+            WHERE dl.is_published
+            GROUP BY dl.pledge_id
+        )"""
+        with_clause, params = self.with_clause(extra=f", {sources_sql()}, {deliveries}")
         sql = f"""{with_clause}
             SELECT {self.select_list()} FROM sel {self.shipment_joins()}
             LEFT JOIN sa ON sa.shipment_id = s.id
+            LEFT JOIN pd ON pd.pledge_id = s.id
             ORDER BY sel.rn"""
         return sql, params
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from shipments import columns
+from shipments.columns import delivery_references
 
 
 def number(value):
@@ -56,6 +57,7 @@ def shipment_json(shipment, base_url):
         "rate_date": iso(shipment.rate_date),
         "rate_source": shipment.rate_source or None,
         "pledge_reference": pledge.reference if pledge else None,
+        "deliveries": delivery_references(shipment),
         "notes": shipment.notes or None,
         "items": [
             {

@@ -146,8 +146,10 @@ def shipments_json(request):
     filterset, error = validate(request)
     if error:
         return error
-    shipments = filterset.qs.select_related("recipient", "pledge").prefetch_related(
-        "donors", "items__category", "items__rejections", "sources"
+    shipments = (
+        filterset.qs.select_related("recipient", "pledge")
+        .prefetch_related("donors", "items__category", "items__rejections", "sources")
+        .with_published_deliveries()
     )
     paginator = Paginator(shipments, JSON_PAGE_SIZE)
     try:

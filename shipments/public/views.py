@@ -18,7 +18,7 @@ from shipments.models import (
     Unit,
     public_parties,
 )
-from shipments.public import glossary, listing, summaries
+from shipments.public import glossary, listing, pledges, summaries
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_expressions
 
@@ -95,15 +95,14 @@ def shipment_detail(request, reference):
                     "item__position", "item_id", "date", "pk"
                 ),
             ),
-            Prefetch(
-                "deliveries",
-                queryset=Shipment.objects.published().order_by("shipped_on", "reference"),
-                to_attr="published_deliveries",
-            ),
-        ),
+        )
+        .with_published_deliveries(),
         reference=reference,
     )
-    return render(request, "public/shipments/shipment_detail.html", {"shipment": shipment})
+    context = {"shipment": shipment}
+    if shipment.status == Shipment.Status.PLEDGED:
+        context["fulfilment"] = pledges.fulfilment(shipment)
+    return render(request, "public/shipments/shipment_detail.html", context)
 
 
 def country_list(request):
