@@ -244,3 +244,4 @@ def test_the_demo_pledges_state_only_what_the_reports_allow(client, demo_data):
         None,
     )
     assert (masks["lines_estimated"], masks["lines_bounded"]) == (1, 1)
+    assert masks["quantity_notes"] == ["over 2 million"]

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from shipments.models import words_of_lines
+
 
 def number(value):
     """A JSON number: integral values as integers, others as decimals without float noise."""
@@ -84,11 +86,19 @@ def shipment_json(shipment, base_url):
     }
 
 
+def quantity_notes(row):
+    words = words_of_lines(row)
+    return None if words is None else list(words)
+
+
 def totals_json(rows):
     """Totals per category, unit and status; `quantity` counts only lines with a number.
 
     `quantity_min` and `quantity_max` bound it as the lines' kinds allow
-    (`quantity_max` null when a line has no upper bound).
+    (`quantity_max` null when a line has no upper bound); `quantity_notes`
+    quotes the lines not exact when there are one or two, each with its words
+    (null when only their number can be told). Every field is defined on
+    /about/data/ (shipments.public.glossary.TOTALS_FIELDS).
     """
     return [
         {
@@ -103,6 +113,7 @@ def totals_json(rows):
             "lines_without_quantity": row["unknown_lines"],
             "lines_estimated": row["lines_estimated"],
             "lines_bounded": row["lines_bounded"],
+            "quantity_notes": quantity_notes(row),
             "shipments": row["shipments"],
         }
         for row in rows

@@ -32,6 +32,7 @@ def about_data(request):
         "shipment_columns": SHIPMENT_COLUMNS,
         "item_columns": ITEM_COLUMNS,
         "column_kinds": glossary.COLUMN_KINDS,
+        "totals_fields": glossary.TOTALS_FIELDS,
         "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
