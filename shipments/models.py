@@ -9,7 +9,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, TruncWeek
 from django.dispatch import Signal
 from django.urls import reverse
@@ -62,6 +75,22 @@ def bound_of_line(field):
         When(items__quantity_kind=QuantityKind.EXACT, then=F("items__quantity")),
         default=F(f"items__{field}"),
     )
+
+
+def words_of_lines(row):
+    """The report's words (`quantity_note`) of the lines that keep a `totals_by_category()`
+    row from being exact, when they can all be told.
+
+    () when every line is exact; ("over 2 million",) for one such line, ("dozens", "over 2
+    million") for two, in alphabetical order; None when there are more, or when one of them
+    has no words (then only how many there are can be told).
+    """
+    lines = row["lines_estimated"]
+    if lines == 0:
+        return ()
+    if lines > 2 or row["lines_worded"] != lines:
+        return None
+    return (row["words_first"],) if lines == 1 else (row["words_first"], row["words_last"])
 
 
 def within(figure, low, high):
@@ -322,12 +351,19 @@ class ShipmentQuerySet(BulkSavedQuerySet):
         lines were estimated (every kind but exact), approximate, or bounded
         (at least, at most, a range, or no figure with a lower bound). Only
         the lines of `categories` (slugs), if given.
+        The report's words of the lines not exact (their `quantity_note`) come
+        as the first and last in alphabetical order, `words_first` and
+        `words_last`, with `lines_worded`, how many have any: enough to quote
+        one or two lines (see `words_of_lines`) for two more aggregates in the
+        same pass, rather than a list of every note.
         Read from the shipments' side, so that a filtered selection is read
         once rather than joined back to itself.
         """
         lines = (
             {"items__category__slug__in": categories} if categories else {"items__isnull": False}
         )
+        not_exact = ~Q(items__quantity_kind=QuantityKind.EXACT)
+        worded = not_exact & ~Q(items__quantity_note="")
         return (
             self.order_by()
             .exclude(status=Shipment.Status.CANCELLED)
@@ -346,11 +382,9 @@ class ShipmentQuerySet(BulkSavedQuerySet):
                 lines=Count("items"),
                 unknown_lines=Count("items", filter=Q(items__quantity__isnull=True)),
                 unbounded_lines=Count(
-                    "items",
-                    filter=~Q(items__quantity_kind=QuantityKind.EXACT)
-                    & Q(items__quantity_max__isnull=True),
+                    "items", filter=not_exact & Q(items__quantity_max__isnull=True)
                 ),
-                lines_estimated=Count("items", filter=~Q(items__quantity_kind=QuantityKind.EXACT)),
+                lines_estimated=Count("items", filter=not_exact),
                 lines_approximate=Count(
                     "items", filter=Q(items__quantity_kind=QuantityKind.APPROXIMATE)
                 ),
@@ -361,6 +395,9 @@ class ShipmentQuerySet(BulkSavedQuerySet):
                         items__quantity_kind=QuantityKind.UNKNOWN, items__quantity_min__isnull=False
                     ),
                 ),
+                lines_worded=Count("items", filter=worded),
+                words_first=Min("items__quantity_note", filter=worded),
+                words_last=Max("items__quantity_note", filter=worded),
                 shipments=Count("id", distinct=True),
             )
             .order_by("category__sort_order", "unit", "shipment__status")

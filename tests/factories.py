@@ -64,6 +64,36 @@ class ShipmentItemFactory(DjangoModelFactory):
     unit = "pieces"
 
 
+# Supply lines as reports give them, for add_lines: (kind, figure, lower bound, upper
+# bound, the report's words).
+EXACT = ("exact", 40_000, None, None, "")
+ABOUT_20 = ("approximate", 20, None, None, "about 20")
+OVER_2_MILLION = ("at_least", None, 2_000_000, None, "over 2 million")
+UP_TO_500 = ("at_most", None, None, 500, "up to 500")
+DOZENS = ("unknown", None, 24, None, "dozens")
+NOT_GIVEN = ("unknown", None, None, None, "not given")
+
+
+def add_lines(shipment, lines, slug="masks"):
+    """Supply lines of `shipment` as staff enter them (checked by the model's clean()), each
+    (kind, figure, lower bound, upper bound, note): ("at_least", None, 2_000_000, None,
+    "over 2 million")."""
+    for position, (kind, quantity, low, high, note) in enumerate(lines):
+        item = ShipmentItem(
+            shipment=shipment,
+            category=category(slug),
+            description=category(slug).name,
+            position=position,
+            quantity_kind=kind,
+            quantity=quantity,
+            quantity_min=low,
+            quantity_max=high,
+            quantity_note=note,
+        )
+        item.full_clean()
+        item.save()
+
+
 class SourceFactory(DjangoModelFactory):
     class Meta:
         model = Source

@@ -49,3 +49,46 @@ def table_rows(response, section):
         ]
         for row in re.findall(r"<tr>(.*?)</tr>", found.group(1), re.S)
     ]
+
+
+class _TotalsTables(HTMLParser):
+    """The rows of the tables of supplies by category (class "totals", a Quantity column)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.inside, self.row, self.cell = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("class") == "totals":
+            self.tables.append([])
+            self.inside = True
+        elif tag == "tr" and self.inside:
+            self.row = []
+        elif tag in ("th", "td") and self.row is not None:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            self.row.append(" ".join(self.cell.split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[-1].append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def category_totals(response):
+    """Each table of supplies by category in the page, as {(category, unit, status): the
+    quantity as it reads}."""
+    parser = _TotalsTables()
+    parser.feed(response.content.decode())
+    return [
+        {(name, unit, status): quantity for name, unit, status, quantity, *_ in rows[1:]}
+        for rows in parser.tables
+        if rows and rows[0][:4] == ["Category", "Unit", "Status", "Quantity"]
+    ]

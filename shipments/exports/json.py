@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from shipments import columns
 from shipments.columns import delivery_references
+from shipments.models import words_of_lines
 
 
 def number(value):
@@ -91,13 +92,21 @@ def shipment_json(shipment, base_url):
     }
 
 
+def quantity_notes(row):
+    words = words_of_lines(row)
+    return None if words is None else list(words)
+
+
 def totals_json(rows):
     """Totals per category, unit and status; `quantity` counts only lines with a number.
 
     `quantity_min` and `quantity_max` bound it as the lines' kinds allow
     (`quantity_max` null when a line has no upper bound). `quantity_rejected`
     sums the figures of the rows' rejections (null when none has one);
-    `rejections` counts them, `rejections_without_quantity` those with no figure.
+    `rejections` counts them, `rejections_without_quantity` those with no figure. `quantity_notes`
+    quotes the lines not exact when there are one or two, each with its words
+    (null when only their number can be told). Every field is defined on
+    /about/data/ (shipments.public.glossary.TOTALS_FIELDS).
     """
     return [
         {
@@ -112,6 +121,7 @@ def totals_json(rows):
             "lines_without_quantity": row["unknown_lines"],
             "lines_estimated": row["lines_estimated"],
             "lines_bounded": row["lines_bounded"],
+            "quantity_notes": quantity_notes(row),
             "shipments": row["shipments"],
             "quantity_rejected": row["quantity_rejected"],
             "rejections": row["rejections"],

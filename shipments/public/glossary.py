@@ -1,4 +1,5 @@
-"""Plain-language definitions of the data's coded values, for the data dictionary.
+"""Plain-language definitions of the data's coded values and of the JSON's totals, for the
+data dictionary.
 
 Keyed by the models' choices: a value added to a model without a definition
 here fails a test, rather than appearing on /about/data/ unexplained.
@@ -84,6 +85,41 @@ RECIPIENT_KINDS = {
     Recipient.Kind.RED_CROSS: "A national Red Cross or Red Crescent society.",
     Recipient.Kind.NGO: "A non-governmental organisation or charity.",
     Recipient.Kind.OTHER: "Anyone else, or a recipient the sources describe only by place.",
+}
+
+# The fields of each row of totals in /shipments.json, in their order there.
+TOTALS_FIELDS = {
+    "category": "The category's slug (see the categories below).",
+    "category_name": "The category's name.",
+    "unit": "The unit of the quantities. Quantities in different units are never added "
+    "together: each unit is a row of its own.",
+    "status": "pledged, dispatched or delivered: each status is a row of its own, so a pledge "
+    "is never added to deliveries. Cancelled shipments are left out.",
+    "quantity": "The sum of the figures of the lines that give one, exact or not. Lines "
+    "without a figure add nothing (they are counted in lines_without_quantity, never as 0); "
+    "null when no line gives a figure.",
+    "quantity_min": "The least the lines allow: the sum of their lower bounds, an exact figure "
+    "being its own. A line with no lower bound adds nothing.",
+    "quantity_max": "The most the lines allow: the sum of their upper bounds, an exact figure "
+    "being its own; null when a line has no upper bound.",
+    "lines": "How many supply lines the row adds up.",
+    "lines_without_quantity": "Lines without a figure: 'dozens', a range given only by its "
+    "bounds, or no amount at all.",
+    "lines_estimated": "Lines whose quantity is not exact: every kind but exact, lines "
+    "without a figure included.",
+    "lines_bounded": "Lines the source bounds: at least, at most, a range, or no figure with "
+    "a lower bound ('dozens').",
+    "quantity_notes": "The source's words (quantity_note) of the lines that are not exact, in "
+    "alphabetical order, when there are one or two and each has words: "
+    '["dozens", "over 2 million"]. Empty when every line is exact; null when more lines are '
+    "not exact or one has no words (each line's words are in the supply lines CSV).",
+    "shipments": "How many shipments hold these lines.",
+    "quantity_rejected": "How much of these lines was rejected or returned, adding the "
+    "rejections that give a figure; null when none does. quantity less this is what remains; "
+    "with rejections_without_quantity above 0, it is at most that.",
+    "rejections": "How many rejections or returns are recorded against these lines.",
+    "rejections_without_quantity": "Rejections whose source gives no figure ('part of the "
+    "batch').",
 }
 
 COLUMN_KINDS = {

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from shipments.filters import ShipmentFilter
-from shipments.models import Shipment, ShipmentItem, Unit
+from shipments.models import Shipment, ShipmentItem, Unit, words_of_lines
 from shipments.public.cache import cached
 from shipments.public.charts import bar_chart, weekly_chart
 from shipments.sorts import DEFAULT_SORT, sort_expressions
@@ -87,6 +87,9 @@ class CategoryTotal:
     quantity_rejected: int | None = None
     rejections: int = 0
     rejections_without_figure: int = 0
+    # The report's words of the lines not exact, when they can all be told (see
+    # shipments.models.words_of_lines); None when only their number can.
+    words: tuple[str, ...] | None = ()
 
     @property
     def unit_label(self):
@@ -149,6 +152,36 @@ class CategoryTotal:
         most = figure if upper is None else upper
         return ("at most about" if qualifier == "about" else "at most", less(most), None)
 
+    @property
+    def inexact_lines(self):
+        """Which lines keep the total from being exact, in words; "" when none do.
+
+        The report's own words when one or two lines do: '“dozens”' for a
+        total of that line alone, 'one line “over 2 million”', '2 lines:
+        “dozens”, “over 2 million”'; otherwise how many: '3 of 40 lines not
+        exact: 1 estimated or bounded, 2 with no figure'.
+        """
+        words = self.words
+        if words:
+            if len(words) == 1:
+                return f"“{words[0]}”" if self.lines == 1 else f"one line “{words[0]}”"
+            if words[0] == words[1]:
+                return f"2 lines, both “{words[0]}”"
+            return f"2 lines: “{words[0]}”, “{words[1]}”"
+        # A single line without words: the total, its reading, says all there is.
+        if not self.lines_estimated or self.lines == 1:
+            return ""
+        of_lines = f"{self.lines_estimated:,} of {self.lines:,} lines"
+        unfigured = self.unknown_lines
+        figured = self.lines_estimated - unfigured
+        if not unfigured:
+            return f"{of_lines} estimated or bounded"
+        if not figured:
+            return f"{of_lines} with no figure"
+        return (
+            f"{of_lines} not exact: {figured:,} estimated or bounded, {unfigured:,} with no figure"
+        )
+
 
 def totals_by_status(shipments):
     """StatusTotal rows for a selection of shipments, in lifecycle order."""
@@ -194,6 +227,7 @@ def totals_by_category(rows, link=None):
                 quantity_rejected=row.get("quantity_rejected"),
                 rejections=row.get("rejections", 0),
                 rejections_without_figure=row.get("rejections_without_figure", 0),
+                words=words_of_lines(row),
                 url=list_url(**link, category=row["category__slug"], status=row["shipment__status"])
                 if link is not None
                 else "",

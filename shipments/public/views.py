@@ -33,6 +33,7 @@ def about_data(request):
         "shipment_columns": SHIPMENT_COLUMNS,
         "item_columns": ITEM_COLUMNS,
         "column_kinds": glossary.COLUMN_KINDS,
+        "totals_fields": glossary.TOTALS_FIELDS,
         "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
@@ -154,6 +155,9 @@ def _party_page(request, party, shipments, list_param):
         "page": listing.paginate(ordered, request.GET.get(PAGE_PARAM), count=totals.shipments),
         "totals": totals,
         "list_url": summaries.list_url(**{list_param: party.slug}),
+        # A donor's shipments may have other donors too (a recipient's never
+        # have another recipient): the page says how their totals count.
+        "given": list_param == "donor",
         "params": request.GET,
     }
     return render(request, "public/donors/party_detail.html", context)

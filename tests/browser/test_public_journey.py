@@ -32,19 +32,33 @@ def status_rows(shipments):
 
 
 def category_rows(shipments, category_name):
-    """The "Supplies by category" rows expected for these shipments: cancelled ones left out."""
-    rows = (
-        ShipmentItem.objects.filter(shipment__in=shipments, category__name=category_name)
-        .exclude(shipment__status=Shipment.Status.CANCELLED)
-        .values("unit", "shipment__status")
-        .annotate(total=Sum("quantity"), lines=Count("id"), numbered=Count("quantity"))
+    """The "Supplies by category" rows expected for these shipments: cancelled ones left out.
+
+    This world's lines are exact or have no number, one or two to a total.
+    """
+    items = ShipmentItem.objects.filter(
+        shipment__in=shipments, category__name=category_name
+    ).exclude(shipment__status=Shipment.Status.CANCELLED)
+    rows = items.values("unit", "shipment__status").annotate(
+        total=Sum("quantity"), lines=Count("id"), numbered=Count("quantity")
     )
     statuses = list(Shipment.Status)
     expected = []
     for row in sorted(rows, key=lambda r: (r["unit"], statuses.index(r["shipment__status"]))):
         quantity = quantity_text(row["total"])
-        if row["total"] is not None and row["numbered"] < row["lines"]:
-            quantity = f"at least {quantity}"
+        words = sorted(
+            items.filter(
+                unit=row["unit"], shipment__status=row["shipment__status"], quantity__isnull=True
+            ).values_list("quantity_note", flat=True)
+        )
+        if row["lines"] == 1 and words:
+            # A total of one line with no number reads as that line's words.
+            quantity = words[0]
+        elif words:
+            quoted = [f"“{word}”" for word in words]
+            told = f"one line {quoted[0]}" if len(words) == 1 else f"2 lines: {', '.join(quoted)}"
+            # The words stand on a line of their own below the figure.
+            quantity = f"{'at least ' if row['numbered'] else ''}{quantity}\n({told})"
         expected.append(
             [
                 category_name,

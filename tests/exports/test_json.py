@@ -5,7 +5,18 @@ from datetime import date
 import pytest
 
 from shipments.exports import views as export_views
-from tests.factories import ShipmentFactory, ShipmentItemFactory, SourceFactory, category
+from tests.factories import (
+    ABOUT_20,
+    DOZENS,
+    EXACT,
+    NOT_GIVEN,
+    OVER_2_MILLION,
+    ShipmentFactory,
+    ShipmentItemFactory,
+    SourceFactory,
+    add_lines,
+    category,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +99,35 @@ def test_query_count_does_not_grow_with_the_page(client, shipments, django_asser
         ShipmentItemFactory(shipment=ShipmentFactory(reference=f"MORE-{n}"))
     with django_assert_num_queries(10):
         assert len(client.get("/shipments.json").json()["results"]) == 25
+
+
+@pytest.mark.parametrize(
+    "lines, notes",
+    [
+        ([EXACT], []),
+        ([EXACT, OVER_2_MILLION], ["over 2 million"]),
+        ([OVER_2_MILLION, DOZENS], ["dozens", "over 2 million"]),
+        ([OVER_2_MILLION, DOZENS, NOT_GIVEN], None),
+        ([("approximate", 20, None, None, ""), EXACT], None),
+    ],
+)
+def test_json_totals_quote_the_lines_not_exact(client, lines, notes):
+    add_lines(ShipmentFactory(status="pledged"), lines)
+    [row] = client.get("/shipments.json").json()["totals"]
+    assert row["quantity_notes"] == notes
+
+
+def test_json_totals_count_the_lines_estimated_bounded_and_without_a_figure(client):
+    add_lines(ShipmentFactory(status="pledged"), [ABOUT_20, OVER_2_MILLION, DOZENS, NOT_GIVEN])
+    [row] = client.get("/shipments.json").json()["totals"]
+    assert (
+        row["lines"],
+        row["lines_estimated"],
+        row["lines_bounded"],
+        row["lines_without_quantity"],
+    ) == (4, 4, 2, 2)
+    assert (row["quantity"], row["quantity_min"], row["quantity_max"]) == (
+        2_000_020,
+        2_000_024,
+        None,
+    )

@@ -7,6 +7,7 @@ from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.models import QuantityKind, Rejection, Shipment, SupplyCategory, Unit
 from shipments.public import glossary
+from tests.factories import ShipmentItemFactory
 from tests.pages import title
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,17 @@ def test_every_choice_has_a_definition_on_the_page(page, choices, definitions):
     for value in choices.values:
         assert f"<code>{value}</code>" in page
         assert escape(definitions[value]) in page
+
+
+def test_every_field_of_the_json_totals_is_documented_in_order(client, page):
+    ShipmentItemFactory()
+    [row] = client.get("/shipments.json").json()["totals"]
+    assert list(row) == list(glossary.TOTALS_FIELDS)
+    section = page[page.index('id="json-totals"') :]
+    positions = [section.index(f"<code>{name}</code>") for name in row]
+    assert positions == sorted(positions)
+    for definition in glossary.TOTALS_FIELDS.values():
+        assert escape(definition) in section
 
 
 def test_every_category_is_defined(page):

@@ -87,6 +87,11 @@ def test_country_page_shows_what_it_received_and_gave(client, world):
     assert listed_references(response) == ["EU-IT-1", "CN-IT-2", "CN-IT-1", "IT-ES-1"]
 
 
+def test_a_country_page_says_joint_shipments_count_for_each_donor_country(client, world):
+    content = client.get("/countries/CN/").content.decode()
+    assert "given jointly by donors from several countries counts in full for each" in content
+
+
 def test_the_eu_is_a_country_page(client, world):
     response = client.get("/countries/EU/")
     assert response.status_code == 200

@@ -30,6 +30,17 @@ def test_donor_page_shows_the_party_its_totals_and_its_shipments(client):
     assert "/shipments/?donor=jack-ma" in hrefs(response)
 
 
+def test_a_donor_page_says_joint_shipments_count_in_full(client):
+    fosun, longfor = DonorFactory(slug="fosun", name="Fosun"), DonorFactory(slug="longfor")
+    shipment = ShipmentFactory(donors=[fosun, longfor], recipient=RecipientFactory(slug="milan"))
+    ShipmentItemFactory(shipment=shipment, quantity=40_000)
+    page = " ".join(client.get("/donors/fosun/").content.decode().split())
+    assert "A shipment given jointly counts here in full" in page
+    assert "not Fosun's share of them" in page
+    # A shipment has one recipient: nothing to share on a recipient's page.
+    assert "jointly" not in client.get("/recipients/milan/").content.decode()
+
+
 def test_recipient_page_shows_its_city_and_links_to_the_list(client):
     recipient = RecipientFactory(slug="lombardy", name="Lombardy", city="Milan", country="IT")
     ShipmentFactory(reference="IT-1", recipient=recipient)

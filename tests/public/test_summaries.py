@@ -11,6 +11,7 @@ from tests.factories import (
     RecipientFactory,
     ShipmentFactory,
     ShipmentItemFactory,
+    add_lines,
     category,
 )
 
@@ -37,12 +38,6 @@ def test_selection_totals_with_only_unknown_quantities_are_unknown_not_zero():
     [row] = summaries.selection_totals(published()).by_category
     assert row.quantity is None
     assert (row.lines, row.unknown_lines) == (1, 1)
-
-
-def line(shipment, **values):
-    item = ShipmentItemFactory.build(shipment=shipment, category=category("masks"), **values)
-    item.full_clean()
-    item.save()
 
 
 @pytest.mark.parametrize(
@@ -81,17 +76,7 @@ def line(shipment, **values):
     ],
 )
 def test_a_total_says_only_what_its_lines_allow(lines, reading, bounds):
-    shipment = ShipmentFactory(status="pledged")
-    for position, (kind, quantity, low, high, note) in enumerate(lines):
-        line(
-            shipment,
-            position=position,
-            quantity_kind=kind,
-            quantity=quantity,
-            quantity_min=low,
-            quantity_max=high,
-            quantity_note=note,
-        )
+    add_lines(ShipmentFactory(status="pledged"), lines)
     [row] = summaries.selection_totals(published()).by_category
     assert row.reading == reading
     assert (row.quantity_min, row.quantity_max, row.lines_estimated, row.lines_bounded) == bounds
