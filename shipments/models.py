@@ -1159,20 +1159,30 @@ class Rejection(models.Model):
         amount = f"{self.quantity:,}" if self.quantity is not None else self.quantity_note
         return f"{amount or 'some'} {self.get_kind_display()} ({self.get_reason_display()})"
 
+    def _related(self, name):
+        """The line, shipment or source (`name`) given, else None."""
+        descriptor = getattr(Rejection, name)
+        return (
+            getattr(self, name)
+            if descriptor.is_cached(self) or getattr(self, f"{name}_id")
+            else None
+        )
+
+    def _take_shipment_from_item(self):
+        # On the shipment's page (and in an import) the shipment is the one
+        # being saved, with the status it is given there; elsewhere it is the line's.
+        item = self._related("item")
+        if item is not None and self._related("shipment") is None:
+            self.shipment = item.shipment
+
     def clean_fields(self, exclude=None):
-        # The shipment is the line's, unless a shipment's page sets it.
-        if self.item_id and not self.shipment_id and not Rejection.shipment.is_cached(self):
-            self.shipment = self.item.shipment
+        self._take_shipment_from_item()
         super().clean_fields(exclude)
 
     def clean(self):
         errors = {}
-        item = self.item if self.item_id or Rejection.item.is_cached(self) else None
-        # On the shipment's page the shipment is the one being saved, with
-        # the status it is given there; elsewhere it is the line's.
-        if item is not None and not self.shipment_id and not Rejection.shipment.is_cached(self):
-            self.shipment = item.shipment
-        shipment = self.shipment if self.shipment_id or Rejection.shipment.is_cached(self) else None
+        self._take_shipment_from_item()
+        item, shipment = self._related("item"), self._related("shipment")
         if item is not None and shipment is not None and item.shipment_id != shipment.pk:
             errors["item"] = "Choose one of this shipment's own supply lines."
         elif shipment is not None and shipment.status not in SENT_STATUSES:

@@ -308,10 +308,6 @@ def test_an_unknown_quality_is_a_clear_400(client, path):
 # The admin ------------------------------------------------------------------------
 
 
-def rejection_row(rejection_fields):
-    return {"rejections": [rejection_fields]}
-
-
 def test_an_editor_records_a_rejection_on_the_shipments_page(editor_client, delivered):
     delivered.is_published = False
     delivered.save()

@@ -233,19 +233,20 @@ class RecordsCell(Cell, forms.Field):
             )
         return records
 
-    def validate(self, records):
-        errors = []
+    def clean(self, value):
+        """Each record as the model would hold it: every key, blanks and defaults filled in,
+        values of the fields' types; "source" (a place, not a field) kept as given."""
+        records, cleaned, errors = super().clean(value), [], []
         for number, record in enumerate(records, start=1):
             unknown = sorted(set(record) - set(self.keys))
             if unknown:
                 errors.append(f"{self.what} {number}: unknown key(s) {', '.join(unknown)}.")
                 continue
-            values = {key: value for key, value in record.items() if key != "source"}
-            for key, value in values.items():
-                if value is None:
-                    values[key] = None if self.model._meta.get_field(key).null else ""
+            fields = [key for key in self.keys if key != "source"]
             try:
-                instance = self.model(**values)
+                instance = self.model(
+                    **{key: record[key] for key in fields if record.get(key) is not None}
+                )
                 instance.full_clean(exclude=self.exclude, validate_constraints=False)
             except ValidationError as error:
                 errors.extend(
@@ -253,25 +254,16 @@ class RecordsCell(Cell, forms.Field):
                     for name, messages in error.message_dict.items()
                     for message in messages
                 )
+                continue
             except (TypeError, ValueError) as error:
                 errors.append(f"{self.what} {number}: {error}")
+                continue
+            values = {key: getattr(instance, key) for key in fields}
+            cleaned.append(values | ({"source": record["source"]} if "source" in record else {}))
         if errors:
             # Cell.clean formats each message with the cell's value.
             raise ValidationError([error.replace("%", "%%") for error in errors])
-
-    def clean(self, value):
-        records = super().clean(value)
-        return [
-            {
-                key: self.model._meta.get_field(key).to_python(record[key])
-                if record.get(key) is not None
-                else record.get(key)
-                for key in record
-                if key != "source"
-            }
-            | ({"source": record["source"]} if "source" in record else {})
-            for record in records
-        ]
+        return cleaned
 
 
 class YesNoCell(Cell, forms.Field):

@@ -28,7 +28,7 @@ from django.utils.text import capfirst, slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donors.models import Donor, Recipient
-from shipments import columns, review
+from shipments import review
 from shipments.imports.rows import (
     COLUMN_NAMES,
     REPEATED_SHIPMENT_COLUMNS,
@@ -342,26 +342,19 @@ class ImportRun:
         added = False
         for number, record in enumerate(records, start=1):
             place = record.get("source")
-            if (
-                not isinstance(place, int)
-                or isinstance(place, bool)
-                or not 1 <= place <= len(places)
-            ):
+            if not places:
+                raise ValidationError(
+                    {"rejections_json": f"Rejection {number}: give the shipment's sources_json."}
+                )
+            if type(place) is not int or not 1 <= place <= len(places):
                 raise ValidationError(
                     {
                         "rejections_json": f"Rejection {number}: source must be the place (1 to "
-                        f"{len(places)}) of the source reporting it among the shipment's "
-                        "sources (sources_json)."
-                        if places
-                        else f"Rejection {number}: the shipment has no source to cite; give "
-                        "its sources in sources_json."
+                        f"{len(places)}) of the source reporting it in sources_json."
                     }
                 )
             source = places[place - 1]
-            fields = {name: record.get(name) for name in REJECTION_FIELDS}
-            for name in ["quantity_note", "reason_detail"]:
-                fields[name] = fields[name] or ""
-            fields["kind"] = fields["kind"] or Rejection.Kind.REJECTED
+            fields = {name: record[name] for name in REJECTION_FIELDS}
             if any(
                 rejection.source_id == source.pk
                 and source.pk is not None
@@ -566,10 +559,7 @@ class ImportRun:
             in_file.source_places = stored
             return
         unmatched = list(stored)
-        for record in records:
-            values = {key: record.get(key) for key in columns.SOURCE_KEYS}
-            for key in ["publisher", "url", "excerpt", "notes"]:
-                values[key] = values[key] or ""
+        for values in records:
             match = next(
                 (
                     source

@@ -118,8 +118,7 @@ TOTALS_FIELDS = {
     "rejections that give a figure; null when none does. quantity less this is what remains; "
     "with rejections_without_quantity above 0, it is at most that.",
     "rejections": "How many rejections or returns are recorded against these lines.",
-    "rejections_without_quantity": "Rejections whose source gives no figure ('part of the "
-    "batch').",
+    "rejections_without_quantity": "Rejections whose source gives no figure ('part of the batch').",
 }
 
 COLUMN_KINDS = {

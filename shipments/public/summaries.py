@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from shipments.filters import ShipmentFilter
-from shipments.models import Shipment, ShipmentItem, Unit, words_of_lines
+from shipments.models import SENT_STATUSES, Shipment, ShipmentItem, Unit, words_of_lines
 from shipments.public.cache import cached
 from shipments.public.charts import bar_chart, weekly_chart
 from shipments.sorts import DEFAULT_SORT, sort_expressions
@@ -126,6 +126,11 @@ class CategoryTotal:
         if least:
             return ("at least", least, None)
         return (None, None, None)
+
+    @property
+    def may_be_rejected(self):
+        """Whether supplies of this status can have been rejected: they were sent."""
+        return self.status in SENT_STATUSES
 
     @property
     def less_rejected(self):

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from donors.models import Donor, Recipient
+from shipments.models import SENT_STATUSES
 from shipments.search import codes, search_text
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
@@ -406,7 +407,7 @@ class _ShipmentDraw:
         self._sources(
             shipment_id, donors[0], destination, descriptions[0], announced or shipped, batch
         )
-        if status in ("dispatched", "delivered"):
+        if status in SENT_STATUSES:
             self._rejection(
                 shipment_id, batch.items[first_line:], first_source, arrived or shipped, batch
             )
