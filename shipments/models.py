@@ -243,6 +243,14 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             Prefetch("deliveries", queryset=deliveries, to_attr="published_deliveries")
         )
 
+    def for_tables(self):
+        """Each with what a table of shipments shows: its recipient, donors, and supply
+        lines with their categories, in three queries whatever the number of rows."""
+        return self.select_related("recipient").prefetch_related(
+            "donors",
+            Prefetch("items", queryset=ShipmentItem.objects.select_related("category")),
+        )
+
     def mark(self, status, user=None):
         """Move these shipments to `status`; return how many were not already there.
 
@@ -761,6 +769,16 @@ class Shipment(models.Model):
         if not self.has_supplies and self.weight_kg is None:
             missing.append("no supply lines and no weight")
         return f"{self.reference} has {' and '.join(missing)}" if missing else ""
+
+    @property
+    def best_date(self):
+        """(date, which) for the best-known date: arrived if known, else shipped, else
+        announced, as ("2020-03-12", "arrived"); (None, "") when none is reported."""
+        for which in ("arrived", "shipped", "announced"):
+            day = getattr(self, f"{which}_on")
+            if day is not None:
+                return (day, which)
+        return (None, "")
 
     @property
     def public_pledge(self):

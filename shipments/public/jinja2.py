@@ -33,6 +33,7 @@ def environment(**options):
         date=date,
         figure=figure,
         floatformat=floatformat,
+        in_sentence=in_sentence,
         intcomma=intcomma,
         linebreaksbr=linebreaksbr,
         pluralize=pluralize,
@@ -54,6 +55,16 @@ def same_words(text, other):
         return "".join(character for character in str(value).lower() if character.isalnum())
 
     return letters_and_digits(text) == letters_and_digits(other)
+
+
+def in_sentence(text):
+    """A description as it reads within a sentence: "Gloves" becomes "gloves", while
+    "N95 respirator masks" and "PCR kits" keep the capitals of their first word."""
+    text = str(text)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def url(name, *args):

@@ -110,16 +110,21 @@ def active_filters(filterset):
     return active
 
 
-# The list's columns: (heading, sort key or None, CSS class).
+# The list's columns: (heading, sort key or None, CSS class, hint). The Date column shows
+# each shipment's best-known date (arrived, else shipped, else announced); its heading
+# sorts by shipping date, the list's own order, and says so. The arrival and
+# announcement sorts stay in the form's "Sort by".
 COLUMNS = [
-    ("Reference", "reference", ""),
-    ("Donors", None, ""),
-    ("Recipient", "recipient", ""),
-    ("Route", "origin_country", ""),
-    ("Status", "status", ""),
-    ("Shipped", "shipped_on", ""),
-    ("Weight (kg)", "weight_kg", "num"),
-    ("Value (USD)", "value_usd", "num"),
+    ("Reference", "reference", "", ""),
+    # What was shipped comes first, so a phone shows it without scrolling sideways.
+    ("Supplies", None, "supplies", ""),
+    ("Donors", None, "", ""),
+    ("Recipient", "recipient", "", ""),
+    ("Route", "origin_country", "", ""),
+    ("Status", "status", "", ""),
+    ("Date", "shipped_on", "", "sorts by shipped date"),
+    ("Weight (kg)", "weight_kg", "num", ""),
+    ("Value (USD)", "value_usd", "num", ""),
 ]
 
 
@@ -129,6 +134,7 @@ class Heading:
     url: str = ""
     aria_sort: str = ""
     css_class: str = ""
+    hint: str = ""
 
 
 def sort_headings(filterset):
@@ -136,9 +142,9 @@ def sort_headings(filterset):
     params = filter_params(filterset)
     current = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
     headings = []
-    for label, key, css_class in COLUMNS:
+    for label, key, css_class, hint in COLUMNS:
         if key is None:
-            headings.append(Heading(label, css_class=css_class))
+            headings.append(Heading(label, css_class=css_class, hint=hint))
             continue
         if current == key:
             target, aria_sort = DESCENDING + key, "ascending"
@@ -148,7 +154,11 @@ def sort_headings(filterset):
             target, aria_sort = SORTS[key].first_direction + key, ""
         headings.append(
             Heading(
-                label, url_with(params, sort=target, **{PAGE_PARAM: None}), aria_sort, css_class
+                label,
+                url_with(params, sort=target, **{PAGE_PARAM: None}),
+                aria_sort,
+                css_class,
+                hint,
             )
         )
     return headings

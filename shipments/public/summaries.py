@@ -456,11 +456,7 @@ def direction_profile(link, partner_param):
     )
     return DirectionProfile(
         count=shipments.count(),
-        latest=list(
-            shipments.select_related("recipient").prefetch_related("donors")[
-                :LATEST_ON_COUNTRY_PAGE
-            ]
-        ),
+        latest=list(shipments.for_tables()[:LATEST_ON_COUNTRY_PAGE]),
         partners=partners(partner_rows, partner_param, **link),
         by_category=totals_by_category(shipments.category_totals(), link=link),
         url=list_url(**link),
@@ -537,8 +533,6 @@ def overview():
         "by_category": totals.by_category,
         "donor_countries": donor_countries[:TOP_COUNTRIES],
         "recipient_countries": recipient_countries[:TOP_COUNTRIES],
-        "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT))
-        .select_related("recipient")
-        .prefetch_related("donors")[:LATEST_ON_HOME],
+        "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT)).for_tables()[:LATEST_ON_HOME],
         "charts": charts,
     }

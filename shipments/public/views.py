@@ -60,7 +60,7 @@ def shipment_list(request):
         return render(request, "public/shipments/shipment_list.html", context, status=400)
     totals = summaries.cached_list_totals(filterset)
     page = listing.paginate(
-        filterset.qs.select_related("recipient").prefetch_related("donors"),
+        filterset.qs.for_tables(),
         request.GET.get(PAGE_PARAM),
         count=totals.shipments if totals else None,
     )
@@ -140,11 +140,7 @@ def country_detail(request, code):
 
 
 def _party_page(request, party, shipments, list_param):
-    ordered = (
-        shipments.order_by(*sort_expressions(DEFAULT_SORT))
-        .select_related("recipient")
-        .prefetch_related("donors")
-    )
+    ordered = shipments.order_by(*sort_expressions(DEFAULT_SORT)).for_tables()
     # A large donor's totals take a second to add up: they are kept in the
     # cache until the data changes, and say how many shipments to page through.
     totals = cached(

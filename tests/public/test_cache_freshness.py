@@ -186,8 +186,8 @@ def test_a_party_page_adds_up_once_and_shows_an_edit_at_once(
     url = shipped.donors.get().get_absolute_url()
     assert ">1,000<" in client.get(url).content.decode()
     # the party, the data version, the page of shipments (with recipients),
-    # their donors; the totals come from the cache
-    with django_assert_num_queries(4):
+    # their donors, their supply lines (with categories); the totals come from the cache
+    with django_assert_num_queries(5):
         client.get(url)
     ShipmentItem.objects.filter(shipment=shipped).update(quantity=4321)
     assert ">4,321<" in client.get(url).content.decode()

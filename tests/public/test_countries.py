@@ -140,9 +140,9 @@ def test_country_page_query_count_is_constant(client, world, django_assert_num_q
     def fetch():
         # the data version; as the data changed since the last visit, for each
         # of received and given: the partner countries, the count, the latest
-        # shipments (with recipients), their donors, the category totals and what
-        # was rejected of them
-        with django_assert_num_queries(13):
+        # shipments (with recipients), their donors, their supply lines (with
+        # categories), the category totals and what was rejected of them
+        with django_assert_num_queries(15):
             assert client.get("/countries/IT/").status_code == 200
 
     fetch()

@@ -107,8 +107,8 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
         # data version again (the whole list's totals, kept apart), status
         # totals, category totals, rejections by category, donor countries, recipient countries,
         # weeks, shipments per category, latest shipments (with recipients),
-        # their donors
-        with django_assert_num_queries(11):
+        # their donors, their supply lines (with categories)
+        with django_assert_num_queries(12):
             assert client.get("/").status_code == 200
 
     ShipmentItemFactory()

@@ -96,8 +96,9 @@ def test_query_count_is_constant_in_the_number_of_shipments(
     def fetch():
         # the party, the data version; as the data changed since the last
         # visit, the status totals (which count the shipments) and category
-        # totals and rejections; the page of shipments (with recipients), their donors
-        with django_assert_num_queries(7):
+        # totals and rejections; the page of shipments (with recipients), their donors,
+        # their supply lines (with categories)
+        with django_assert_num_queries(8):
             assert client.get(url).status_code == 200
 
     ShipmentItemFactory(shipment=ShipmentFactory(donors=[donor], recipient=recipient))

@@ -246,8 +246,8 @@ def test_query_count_is_constant_in_the_number_of_shipments(
         # the data version; as the data changed since the last visit, the
         # whole list's status totals (which count it), category totals and
         # rejections; the page of shipments (with their recipients), their
-        # donors, the category choices of the form
-        with django_assert_num_queries(7):
+        # donors, their supply lines (with categories), the category choices of the form
+        with django_assert_num_queries(8):
             assert client.get("/shipments/").status_code == 200
 
     fetch()
@@ -264,8 +264,8 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
     )
     # category choices, count, donor names, recipient names, status totals,
     # category totals, rejections, the page of shipments (with their
-    # recipients), their donors
-    with django_assert_num_queries(9):
+    # recipients), their donors, their supply lines (with categories)
+    with django_assert_num_queries(10):
         assert listed(client, query) == ["IT-1"]
 
 
