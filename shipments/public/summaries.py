@@ -474,6 +474,51 @@ def country_profile(code):
 TOP_COUNTRIES = 10
 LATEST_ON_HOME = 10
 
+# The headline reads what arrived first, then what is on its way, then what was promised.
+HEADLINE_STATUSES = [
+    Shipment.Status.DELIVERED,
+    Shipment.Status.DISPATCHED,
+    Shipment.Status.PLEDGED,
+]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The home page's headline: quantities by category and status.
+
+    `figures` are the totals with a figure, delivered first; `unfigured` those
+    whose lines give none ("medicines delivered", with no number); `leading`
+    the totals of the category and unit in the most shipments, one per status,
+    for the takeaway sentence.
+    """
+
+    figures: list[CategoryTotal]
+    unfigured: list[CategoryTotal]
+    leading: list[CategoryTotal]
+
+
+def headline(by_category):
+    """The Headline of CategoryTotal rows (cancelled ones are never among them)."""
+    rows = sorted(
+        (row for row in by_category if row.status in HEADLINE_STATUSES),
+        key=lambda row: HEADLINE_STATUSES.index(row.status),
+    )
+    figures = [row for row in rows if row.reading[1] is not None]
+    shipments = defaultdict(int)
+    # In the totals' order (category, then unit), so that max() breaks ties by it.
+    for row in by_category:
+        if row in figures:
+            shipments[row.slug, row.unit] += row.shipments
+    leading = []
+    if shipments:
+        top = max(shipments, key=lambda key: shipments[key])
+        leading = [row for row in figures if (row.slug, row.unit) == top]
+    return Headline(
+        figures=figures,
+        unfigured=[row for row in rows if row.reading[1] is None],
+        leading=leading,
+    )
+
 
 def overview():
     """The home page's figures: totals, categories, top countries, latest shipments, charts.
@@ -531,6 +576,7 @@ def overview():
         "shipments": total,
         "by_status": by_status,
         "by_category": totals.by_category,
+        "headline": headline(totals.by_category),
         "donor_countries": donor_countries[:TOP_COUNTRIES],
         "recipient_countries": recipient_countries[:TOP_COUNTRIES],
         "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT)).for_tables()[:LATEST_ON_HOME],
