@@ -59,7 +59,7 @@ class _TotalsTables(HTMLParser):
         self.tables, self.inside, self.row, self.cell = [], False, None, None
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("class") == "totals":
+        if tag == "table" and "totals" in (dict(attrs).get("class") or "").split():
             self.tables.append([])
             self.inside = True
         elif tag == "tr" and self.inside:

@@ -1,18 +1,21 @@
-"""The public pages on a 375 px wide phone screen: nothing makes the page scroll sideways."""
+"""The public pages on a 375 px wide phone screen: nothing makes the page scroll sideways,
+no table scrolls sideways, and every table of shipments shows its key columns as cards."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.public_pages import PHONE, PUBLIC_PAGES
 from tests.browser.steps import assert_no_sideways_scrolling, listed_references
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 375, "height": 812}
+# The columns a reader of a shipment needs on any screen, besides its reference.
+KEY_COLUMNS = ["Supplies", "Route", "Status", "Date"]
 
 
 @pytest.fixture
 def phone(new_context):
-    return new_context(viewport=PHONE).new_page()
+    return new_context(viewport=PHONE.viewport).new_page()
 
 
 def test_the_list_and_a_shipment_fit_a_phone_screen(phone, aid_world, screenshot):
@@ -32,19 +35,50 @@ def test_the_list_and_a_shipment_fit_a_phone_screen(phone, aid_world, screenshot
     screenshot(phone, "shipment")
 
 
-PUBLIC_PAGES = [
-    "/",
-    "/countries/",
-    "/countries/IT/",
-    "/donors/jack-ma-foundation/",
-    "/recipients/lombardy/",
-    "/about/data/",
-    "/shipments/?shipped_after=not-a-date",  # the form's errors
-]
+# Tables wider than the box they are in (a box that would scroll sideways), and cells of
+# the key columns of shipment tables that a reader cannot see without scrolling sideways.
+TABLES_THAT_DO_NOT_FIT = """(keyColumns) => {
+  const width = document.documentElement.clientWidth;
+  const shown = (element) => {
+    const box = element.getBoundingClientRect();
+    return element.checkVisibility() && box.width > 0 && box.left >= 0 && box.right <= width + 0.5;
+  };
+  const describe = (element) => element.outerHTML.slice(0, 120);
+  const wide = [...document.querySelectorAll("table")].filter((table) =>
+    table.checkVisibility() && table.parentElement.scrollWidth > table.parentElement.clientWidth
+  );
+  const hidden = [];
+  for (const row of document.querySelectorAll("table.shipments tbody tr")) {
+    const cells = [row.querySelector("th[scope=row]"), ...keyColumns.map(
+      (label) => row.querySelector(`td[data-label="${label}"]`)
+    )];
+    hidden.push(...cells.filter((cell) => !cell || !shown(cell)).map(
+      (cell) => cell ? describe(cell) : `a row without a key column: ${describe(row)}`
+    ));
+  }
+  return {
+    wide: wide.map(describe),
+    hidden: hidden.slice(0, 5),
+    shipmentRows: document.querySelectorAll("table.shipments tbody tr").length,
+  };
+}"""
 
 
 def test_every_public_page_fits_a_phone_screen(phone, aid_world, screenshot):
-    for path in PUBLIC_PAGES:
-        phone.goto(path)
+    rows_seen = 0
+    for public_page in PUBLIC_PAGES:
+        phone.goto(public_page.path)
         assert_no_sideways_scrolling(phone)
-        screenshot(phone, path)
+        found = phone.evaluate(TABLES_THAT_DO_NOT_FIT, KEY_COLUMNS)
+        assert not found["wide"], f"{public_page.path}: tables scroll sideways: {found['wide']}"
+        assert not found["hidden"], f"{public_page.path}: key columns hidden: {found['hidden']}"
+        rows_seen += found["shipmentRows"]
+        screenshot(phone, public_page.name)
+    assert rows_seen, "no page showed a table of shipments"
+
+
+def test_the_filter_errors_fit_a_phone_screen(phone, aid_world, screenshot):
+    phone.goto("/shipments/?shipped_after=not-a-date")
+    expect(phone.get_by_role("alert")).to_be_visible()
+    assert_no_sideways_scrolling(phone)
+    screenshot(phone, "the form's errors")

@@ -48,7 +48,7 @@ def test_each_row_links_the_shipment_its_donors_and_its_recipient():
     assert '<a href="/shipments/CN-IT-2020-1/">CN-IT-2020-1</a>' in html
     assert f'<a href="{donor.get_absolute_url()}">{donor.name}</a>' in html
     assert f'<a href="{shipment.recipient.get_absolute_url()}">' in html
-    assert '<td class="num">31,000.5</td>' in html
+    assert '<td class="num" data-label="Weight (kg)">31,000.5</td>' in html
     assert "<caption>Latest</caption>" in html
 
 

@@ -31,8 +31,8 @@ def text(fragment):
 
 
 def cells(response, css_class):
-    """The text of each `<td class="css_class">` in the page, in order."""
-    found = re.findall(rf'<td class="{css_class}">(.*?)</td>', response.content.decode(), re.S)
+    """The text of each `<td class="css_class" ...>` in the page, in order."""
+    found = re.findall(rf'<td class="{css_class}"[^>]*>(.*?)</td>', response.content.decode(), re.S)
     return [text(cell) for cell in found]
 
 

@@ -120,13 +120,15 @@ def test_every_page_with_totals_words_them(client, pledges, path):
 def test_a_single_line_with_no_figure_reads_as_its_words_not_zero(client):
     add_lines(ShipmentFactory(status="delivered"), [NOT_GIVEN], slug="medicines")
     page = client.get("/").content.decode()
-    assert '<td class="num"><span class="unknown">not given</span></td>' in page
+    assert (
+        '<td class="num" data-label="Quantity"><span class="unknown">not given</span></td>' in page
+    )
 
 
 def test_words_that_repeat_the_total_are_not_said_twice(client):
     add_lines(ShipmentFactory(status="delivered"), [ABOUT_20])
     page = client.get("/").content.decode()
-    assert '<td class="num">about 20</td>' in page
+    assert '<td class="num" data-label="Quantity">about 20</td>' in page
     assert "“about 20”)</span>" not in page
 
 
