@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, TruncWeek
+from django.db.models.functions import Coalesce, Concat, Trunc
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -228,6 +228,25 @@ class BulkSavedQuerySet(models.QuerySet):
             shipment_ids = {getattr(row, self.shipment_field) for row in created}
             bulk_saved.send(sender=self.model, shipment_ids=shipment_ids, update_fields=None)
         return created
+
+
+# The best-known date of a shipment, in the order it is trusted: arrived if
+# known, else shipped, else announced. Tables date each shipment by it
+# (Shipment.best_date), the latest shipments are the latest by it
+# (ShipmentQuerySet.latest_first) and the timeline counts by it
+# (ShipmentQuerySet.count_by_best_date). Pairs of (which, field).
+BEST_DATE_FIELDS = (
+    ("arrived", "arrived_on"),
+    ("shipped", "shipped_on"),
+    ("announced", "announced_on"),
+)
+
+
+def best_date_expression():
+    """The best-known date in SQL, NULL when none is reported. PostgreSQL holds an index on
+    it for the latest published shipments (shipment_public_best_date), which matches this
+    expression exactly."""
+    return Coalesce(*(field for _, field in BEST_DATE_FIELDS))
 
 
 class ShipmentQuerySet(BulkSavedQuerySet):
@@ -504,15 +523,56 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             .order_by("country")
         )
 
-    def count_by_week(self):
-        """Shipments per week of shipping (weeks start on Monday); undated ones are left out."""
+    def count_by_donor(self):
+        """Shipments per donor, the most first: rows of `slug`, `name`, `shipments`.
+
+        A joint donation counts once for each of its donors.
+        """
+        return (
+            Shipment.donors.through.objects.filter(shipment__in=self.order_by().values("pk"))
+            .values(slug=F("donor__slug"), name=F("donor__name"))
+            .annotate(shipments=Count("shipment"))
+            .order_by("-shipments", "slug")
+        )
+
+    def count_by_recipient(self):
+        """Shipments per recipient, the most first: rows of `slug`, `name`, `shipments`."""
         return (
             self.order_by()
-            .filter(shipped_on__isnull=False)
-            .annotate(week=TruncWeek("shipped_on"))
-            .values("week")
+            .values(slug=F("recipient__slug"), name=F("recipient__name"))
             .annotate(shipments=Count("id"))
-            .order_by("week")
+            .order_by("-shipments", "slug")
+        )
+
+    def latest_first(self):
+        """Ordered by the best-known date, newest first, undated last; ties newest-entered first.
+
+        So a shipment known only by its arrival ("arrived in Rome on 12
+        March") is as recent as its arrival, not last for want of a shipping date.
+        """
+        return self.order_by(best_date_expression().desc(nulls_last=True), F("id").desc())
+
+    def best_date_span(self):
+        """{"first", "last"} best-known dates of these shipments, and how many are `undated`."""
+        return self.order_by().aggregate(
+            first=Min(best_date_expression()),
+            last=Max(best_date_expression()),
+            undated=Count(
+                "id", filter=Q(**{f"{field}__isnull": True for _, field in BEST_DATE_FIELDS})
+            ),
+        )
+
+    def count_by_best_date(self, period):
+        """Shipments per `period` ("day", "week", "month" or "year") of their best-known date:
+        rows of `start` (the period's first day; weeks start on Monday) and `shipments`, in
+        date order. Undated shipments are left out (see best_date_span)."""
+        return (
+            self.order_by()
+            .annotate(start=Trunc(best_date_expression(), period, output_field=models.DateField()))
+            .filter(start__isnull=False)
+            .values("start")
+            .annotate(shipments=Count("id"))
+            .order_by("start")
         )
 
 
@@ -774,8 +834,8 @@ class Shipment(models.Model):
     def best_date(self):
         """(date, which) for the best-known date: arrived if known, else shipped, else
         announced, as ("2020-03-12", "arrived"); (None, "") when none is reported."""
-        for which in ("arrived", "shipped", "announced"):
-            day = getattr(self, f"{which}_on")
+        for which, field in BEST_DATE_FIELDS:
+            day = getattr(self, field)
             if day is not None:
                 return (day, which)
         return (None, "")

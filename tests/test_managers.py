@@ -140,16 +140,50 @@ def test_count_by_recipient_country():
     assert [(row["country"], row["shipments"]) for row in rows] == [("BE", 1), ("IT", 2)]
 
 
-def test_count_by_week_starts_weeks_on_monday_and_leaves_out_undated():
+def test_count_by_best_date_counts_by_arrival_else_shipping_else_announcement():
     ShipmentFactory(shipped_on=date(2020, 3, 16))  # a Monday
-    ShipmentFactory(shipped_on=date(2020, 3, 22))  # the Sunday of the same week
-    ShipmentFactory(shipped_on=date(2020, 3, 23))
+    ShipmentFactory(shipped_on=date(2020, 3, 1), arrived_on=date(2020, 3, 22))  # its Sunday
+    ShipmentFactory(shipped_on=None, announced_on=date(2020, 3, 23))
     ShipmentFactory(shipped_on=None)
-    rows = Shipment.objects.published().count_by_week()
-    assert [(row["week"], row["shipments"]) for row in rows] == [
+    ShipmentFactory(shipped_on=date(2020, 3, 16), is_published=False)
+    shipments = Shipment.objects.published()
+    rows = shipments.count_by_best_date("week")
+    assert [(row["start"], row["shipments"]) for row in rows] == [
         (date(2020, 3, 16), 2),
         (date(2020, 3, 23), 1),
     ]
+    months = shipments.count_by_best_date("month")
+    assert [(row["start"], row["shipments"]) for row in months] == [(date(2020, 3, 1), 3)]
+    assert shipments.best_date_span() == {
+        "first": date(2020, 3, 16),
+        "last": date(2020, 3, 23),
+        "undated": 1,
+    }
+
+
+def test_latest_first_orders_by_best_known_date_undated_last():
+    ShipmentFactory(reference="SHIPPED", shipped_on=date(2020, 3, 14))
+    ShipmentFactory(reference="ARRIVED", shipped_on=None, arrived_on=date(2020, 3, 12))
+    ShipmentFactory(reference="LATE", shipped_on=date(2020, 3, 1), arrived_on=date(2020, 3, 20))
+    ShipmentFactory(reference="ANNOUNCED", shipped_on=None, announced_on=date(2020, 3, 13))
+    ShipmentFactory(reference="UNDATED", shipped_on=None)
+    references = [s.reference for s in Shipment.objects.published().latest_first()]
+    assert references == ["LATE", "SHIPPED", "ANNOUNCED", "ARRIVED", "UNDATED"]
+
+
+def test_count_by_donor_and_by_recipient_most_first():
+    china, italy = DonorFactory(slug="china", country="CN"), DonorFactory(slug="italy")
+    rome = RecipientFactory(slug="rome")
+    ShipmentFactory.create_batch(2, donors=[china], recipient=rome)
+    ShipmentFactory(donors=[china, italy])
+    shipments = Shipment.objects.published()
+    assert [(r["slug"], r["shipments"]) for r in shipments.count_by_donor()] == [
+        ("china", 3),
+        ("italy", 1),
+    ]
+    recipients = [(r["slug"], r["shipments"]) for r in shipments.count_by_recipient()]
+    assert recipients[0] == ("rome", 2)
+    assert sum(count for _, count in recipients) == 3
 
 
 def test_count_shipments_by_category_counts_each_shipment_once():

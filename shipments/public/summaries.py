@@ -16,8 +16,7 @@ from django_countries import countries
 from shipments.filters import ShipmentFilter
 from shipments.models import SENT_STATUSES, Shipment, ShipmentItem, Unit, words_of_lines
 from shipments.public.cache import cached
-from shipments.public.charts import bar_chart, weekly_chart
-from shipments.sorts import DEFAULT_SORT, sort_expressions
+from shipments.public.charts import bar_chart, quantity_chart, timeline_chart, timeline_period
 
 STATUS_ORDER = list(Shipment.Status)
 STATUS_LABELS = dict(Shipment.Status.choices)
@@ -456,7 +455,7 @@ def direction_profile(link, partner_param):
     )
     return DirectionProfile(
         count=shipments.count(),
-        latest=list(shipments.for_tables()[:LATEST_ON_COUNTRY_PAGE]),
+        latest=list(shipments.latest_first().for_tables()[:LATEST_ON_COUNTRY_PAGE]),
         partners=partners(partner_rows, partner_param, **link),
         by_category=totals_by_category(shipments.category_totals(), link=link),
         url=list_url(**link),
@@ -464,11 +463,100 @@ def direction_profile(link, partner_param):
 
 
 def country_profile(code):
-    """What a country received (from which donor countries, of which supplies) and gave."""
-    return {
-        "received": direction_profile({"recipient_country": code}, partner_param="donor_country"),
-        "given": direction_profile({"donor_country": code}, partner_param="recipient_country"),
-    }
+    """What a country received (from which donor countries, of which supplies) and gave,
+    and the charts of both."""
+    received = direction_profile({"recipient_country": code}, partner_param="donor_country")
+    given = direction_profile({"donor_country": code}, partner_param="recipient_country")
+    profiles = {"received": received, "given": given}
+    return {**profiles, "charts": country_charts(code, profiles)}
+
+
+TOP_PARTIES = 10
+
+
+@dataclass(frozen=True)
+class ChartedDirection:
+    """How a country page charts one direction of its aid: `key` names its profile and its
+    charts, `verb` says it ("received"), `link` the list parameter selecting its shipments by
+    the country, and `party` the side at the other end ("donor"), counted by `count_parties`
+    (a ShipmentQuerySet method) and linked to `party_page`."""
+
+    key: str
+    verb: str
+    link: str
+    party: str
+    count_parties: str
+    party_page: str
+    partner_heading: str
+    party_note: str = ""
+
+
+CHARTED_DIRECTIONS = [
+    ChartedDirection(
+        "received",
+        "received",
+        "recipient_country",
+        "donor",
+        "count_by_donor",
+        "donor-detail",
+        "Donor country",
+        party_note=" A joint shipment counts for each of its donors.",
+    ),
+    ChartedDirection(
+        "given",
+        "gave",
+        "donor_country",
+        "recipient",
+        "count_by_recipient",
+        "recipient-detail",
+        "Recipient country",
+    ),
+]
+
+
+def country_charts(code, profiles):
+    """The charts of a country's page, by direction ("received", "given"): the quantities by
+    category and status, the top parties at the other end and the top partner countries.
+    Quantities and partner countries are those of the `profiles` (DirectionProfile by
+    direction); the parties are counted here."""
+    name = country_name(code)
+    charts = {}
+    for direction in CHARTED_DIRECTIONS:
+        profile = profiles[direction.key]
+        shipments = filtered_shipments(**{direction.link: code})
+        parties = getattr(shipments, direction.count_parties)()[:TOP_PARTIES]
+        what = f"Published shipments of any status {name} {direction.verb}"
+        charts[direction.key] = [
+            quantity_chart(
+                f"{direction.key}-quantities",
+                f"Supplies {name} {direction.verb}, by category and status",
+                profile.by_category,
+            ),
+            bar_chart(
+                f"{direction.key}-{direction.party}s",
+                f"Top {direction.party}s",
+                [
+                    (
+                        row["name"],
+                        row["shipments"],
+                        reverse(direction.party_page, args=[row["slug"]]),
+                    )
+                    for row in parties
+                ],
+                direction.party.capitalize(),
+                intro=f"{what}, by {direction.party}; the {TOP_PARTIES} with the most."
+                f"{direction.party_note}",
+            ),
+            bar_chart(
+                f"{direction.key}-countries",
+                f"Top {direction.partner_heading.lower().replace('country', 'countries')}",
+                [(p.name, p.shipments, p.url) for p in profile.partners[:TOP_COUNTRIES]],
+                direction.partner_heading,
+                intro=f"{what}, by {direction.partner_heading.lower()}; the {TOP_COUNTRIES} "
+                "countries with the most.",
+            ),
+        ]
+    return charts
 
 
 TOP_COUNTRIES = 10
@@ -520,6 +608,20 @@ def headline(by_category):
     )
 
 
+def timeline(shipments):
+    """The timeline chart of shipments by best-known date, in periods chosen by their span."""
+    span = shipments.best_date_span()
+    period = timeline_period(span["first"], span["last"])
+    rows = shipments.count_by_best_date(period)
+    return timeline_chart(
+        "timeline",
+        f"Timeline: shipments per {period}, by best-known date",
+        [(row["start"], row["shipments"]) for row in rows],
+        period,
+        undated=span["undated"],
+    )
+
+
 def overview():
     """The home page's figures: totals, categories, top countries, latest shipments, charts.
 
@@ -528,33 +630,14 @@ def overview():
     statuses apart.
     """
     shipments = Shipment.objects.published()
-    items = ShipmentItem.objects.published()
     # The same figures as the whole list's, kept once in the cache.
     totals = cached("totals", lambda: selection_totals(shipments))
     by_status = totals.by_status
     total = totals.shipments
     donor_countries = partners(shipments.count_by_donor_country(), "donor_country")
     recipient_countries = partners(shipments.count_by_recipient_country(), "recipient_country")
-    weeks = [(row["week"], row["shipments"]) for row in shipments.count_by_week()]
-    categories = [
-        (row["category__name"], row["shipments"], list_url(category=row["category__slug"]))
-        for row in items.count_shipments_by_category()
-    ]
     charts = [
-        bar_chart(
-            "categories",
-            "Shipments by category of supply",
-            categories,
-            "Category",
-            intro="Published shipments of any status holding each category; a shipment may "
-            "hold several.",
-        ),
-        weekly_chart(
-            "timeline",
-            "Timeline: shipments per week",
-            weeks,
-            undated=total - sum(count for _, count in weeks),
-        ),
+        timeline(shipments),
         bar_chart(
             "donor-countries",
             "Top donor countries",
@@ -579,6 +662,9 @@ def overview():
         "headline": headline(totals.by_category),
         "donor_countries": donor_countries[:TOP_COUNTRIES],
         "recipient_countries": recipient_countries[:TOP_COUNTRIES],
-        "latest": shipments.order_by(*sort_expressions(DEFAULT_SORT)).for_tables()[:LATEST_ON_HOME],
+        "latest": shipments.latest_first().for_tables()[:LATEST_ON_HOME],
+        "quantities": quantity_chart(
+            "quantities", "Supplies by category and status", totals.by_category
+        ),
         "charts": charts,
     }

@@ -65,18 +65,20 @@ def test_home_lists_the_latest_shipments_newest_first(client):
     assert listed_references(client.get("/")) == ["NEW", "OLD", "UNDATED"]
 
 
-def test_home_draws_four_charts_each_with_a_text_alternative(client):
+def test_home_draws_its_charts_each_with_a_text_alternative(client):
     ShipmentItemFactory(shipment=ShipmentFactory(shipped_on=date(2020, 3, 16)))
     response = client.get("/")
     svgs = elements(response, "svg")
+    # a quantity panel (one category, one unit), the timeline, and the top
+    # donor and recipient countries
     assert len(svgs) == 4
     for svg in svgs:
         assert svg["role"] == "img"
         assert svg["aria-labelledby"]
     content = response.content.decode()
-    assert "Shipments by category of supply" in content
-    assert "Timeline: shipments per week" in content
-    assert "Week of 2020-03-16" in content
+    assert "Supplies by category and status" in content
+    assert "Timeline: shipments per day, by best-known date" in content
+    assert "all 1 dated shipment on 2020-03-16" in content
 
 
 def test_home_charts_leave_drafts_out(client):
@@ -106,8 +108,8 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
         # the data version; as the data changed since the last visit: the
         # data version again (the whole list's totals, kept apart), status
         # totals, category totals, rejections by category, donor countries, recipient countries,
-        # weeks, shipments per category, latest shipments (with recipients),
-        # their donors, their supply lines (with categories)
+        # the span of best-known dates, shipments per period of them, latest
+        # shipments (with recipients), their donors, their supply lines (with categories)
         with django_assert_num_queries(12):
             assert client.get("/").status_code == 200
 
