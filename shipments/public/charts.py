@@ -252,6 +252,9 @@ def timeline_chart(slug, title, rows, period, undated=0):
 # One panel per category and unit, a bar per status: a label line (the
 # status and the quantity in words) above each bar.
 QUANTITY_ROW_HEIGHT = 32
+# Panels sit side by side: narrower than the other charts, so their text reads
+# at the same size.
+QUANTITY_WIDTH = 240
 # Room after the longest bar for the arrow of an "at least".
 OPEN_END = 14
 
@@ -294,7 +297,7 @@ class QuantityPanel:
 
     @property
     def view_box(self):
-        return f"0 0 {WIDTH} {len(self.bars) * QUANTITY_ROW_HEIGHT}"
+        return f"0 0 {QUANTITY_WIDTH} {len(self.bars) * QUANTITY_ROW_HEIGHT}"
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,7 @@ def quantity_chart(slug, title, totals):
             ),
             default=0,
         )
-        scale = (WIDTH - OPEN_END) / largest if largest else 0
+        scale = (QUANTITY_WIDTH - OPEN_END) / largest if largest else 0
         bars = []
         for index, total in enumerate(rows):
             qualifier, figure, upper = total.reading

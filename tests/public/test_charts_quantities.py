@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shipments.public.charts import OPEN_END, WIDTH, quantity_chart
+from shipments.public.charts import OPEN_END, QUANTITY_WIDTH, quantity_chart
 from shipments.public.summaries import CategoryTotal
 from tests.factories import (
     ABOUT_20,
@@ -150,7 +150,7 @@ def test_a_bar_claims_no_more_than_its_reading():
     )
     [panel] = chart.panels
     pledged, dispatched, delivered = panel.bars
-    scale = (WIDTH - OPEN_END) / 480
+    scale = (QUANTITY_WIDTH - OPEN_END) / 480
     assert (pledged.solid, pledged.bound, pledged.open) == (
         round(140 * scale, 1),
         round(100 * scale, 1),
