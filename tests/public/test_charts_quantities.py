@@ -260,3 +260,11 @@ def test_exact_lines_chart_as_exact(client):
     assert descriptions(client.get("/")) == {
         'Masks <span class="unit">(pieces)</span>': "Delivered: 40,000."
     }
+
+
+def test_the_data_page_says_how_shipments_are_dated(client):
+    page = client.get("/about/data/").content.decode()
+    assert (
+        "dated by its best-known date: the day it arrived, else the day it was shipped, else "
+        "the day it was announced" in page
+    )
