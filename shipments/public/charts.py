@@ -125,8 +125,8 @@ def bar_chart(slug, title, rows, label_heading, noun="shipment", intro=""):
 # The timeline.
 
 # The timeline's periods, each used when the dates span at most so many days:
-# from about a dozen to a few dozen columns, never thousands.
-TIMELINE_PERIODS = [("day", 31), ("week", 26 * 7), ("month", 4 * 366), ("year", None)]
+# at most 32 days, 27 weeks or 73 months: columns a reader can tell apart, never thousands.
+TIMELINE_PERIODS = [("day", 31), ("week", 26 * 7), ("month", 6 * 366), ("year", None)]
 BEST_DATE_WORDS = "best-known date (arrived, else shipped, else announced)"
 
 
