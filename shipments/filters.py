@@ -127,14 +127,32 @@ def lower_slug(value):
     return value.strip().lower()
 
 
+DATE_FORMAT = "YYYY-MM-DD"
+
+
 class StrictDateField(forms.DateField):
+    """A date written one way only, as the exports write it.
+
+    A text box rather than the browser's date picker: the picker shows the
+    reader's local format (mm/dd/yyyy) where the page and its messages say
+    YYYY-MM-DD, and empties itself of a value it cannot read, which the
+    reader then cannot correct.
+    """
+
     input_formats = ["%Y-%m-%d"]
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-03-18."}
+    widget = forms.DateInput(
+        attrs={"placeholder": DATE_FORMAT, "autocomplete": "off", "spellcheck": "false"},
+        format="%Y-%m-%d",
+    )
+    default_error_messages = {"invalid": f"Enter a date as {DATE_FORMAT}, e.g. 2020-03-18."}
 
 
 class StrictDateFilter(django_filters.DateFilter):
     field_class = StrictDateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", f"{DATE_FORMAT}, e.g. 2020-03-18.")
+        super().__init__(*args, **kwargs)
 
 
 class ShipmentFilter(django_filters.FilterSet):
@@ -215,6 +233,12 @@ class ShipmentFilter(django_filters.FilterSet):
     shipped_before = StrictDateFilter(
         field_name="shipped_on", lookup_expr="lte", label="Shipped on or before"
     )
+    arrived_after = StrictDateFilter(
+        field_name="arrived_on", lookup_expr="gte", label="Arrived on or after"
+    )
+    arrived_before = StrictDateFilter(
+        field_name="arrived_on", lookup_expr="lte", label="Arrived on or before"
+    )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort by",
@@ -238,6 +262,15 @@ class ShipmentFilter(django_filters.FilterSet):
         )
         self.filters["category"].extra["choices"] = lambda: [
             (slug, name) for slug, name, _ in self.categories()
+        ]
+
+    @classmethod
+    def repeatable_parameters(cls):
+        """The parameters that may repeat, or take comma-separated values, meaning any of them."""
+        return [
+            name
+            for name, one in cls.base_filters.items()
+            if issubclass(one.field_class, forms.MultipleChoiceField)
         ]
 
     def known_parameters(self):

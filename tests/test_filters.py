@@ -1,9 +1,12 @@
 """The one FilterSet: every public parameter alone and combined, and bad input."""
 
+from datetime import date
+
 import pytest
 from django.http import QueryDict
 
 from shipments.filters import ShipmentFilter
+from shipments.models import Shipment
 from tests.invalid_queries import INVALID_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,23 @@ def test_status(world):
 def test_shipped_between_inclusive(world):
     assert refs("shipped_after=2020-03-14&shipped_before=2020-03-14") == ["IT-1"]
     assert refs("shipped_after=2020-03-15") == ["BE-1"]
+
+
+def test_arrived_between_inclusive_leaves_out_the_undated(world):
+    Shipment.objects.filter(reference="BE-1").update(arrived_on=date(2020, 3, 18))
+    Shipment.objects.filter(reference="IT-1").update(arrived_on=date(2020, 3, 20))
+    Shipment.objects.filter(reference="DRAFT-1").update(arrived_on=date(2020, 3, 18))
+    assert refs("arrived_after=2020-03-18&arrived_before=2020-03-18") == ["BE-1"]
+    assert refs("arrived_after=2020-03-19") == ["IT-1"]
+    assert refs("arrived_before=2020-03-20") == ["BE-1", "IT-1"]
+    assert refs("arrived_after=2020-03-21") == []
+
+
+def test_sort_by_arrival_keeps_the_undated_last(world):
+    Shipment.objects.filter(reference="BE-1").update(arrived_on=date(2020, 3, 18))
+    Shipment.objects.filter(reference="CN-1").update(arrived_on=date(2020, 3, 20))
+    assert refs("sort=arrived_on") == ["BE-1", "CN-1", "IT-1"]
+    assert refs("sort=-arrived_on") == ["CN-1", "BE-1", "IT-1"]
 
 
 def test_combined_filters(world):

@@ -121,6 +121,39 @@ TOTALS_FIELDS = {
     "rejections_without_quantity": "Rejections whose source gives no figure ('part of the batch').",
 }
 
+# The query parameters of the list, both CSVs and the JSON (one FilterSet, see
+# shipments.filters), in the list form's order, then those the renderers read.
+PARAMETERS = {
+    "q": "Text to search for in the reference, the parties' names, the supplies' "
+    "descriptions, the notes and the arrival point.",
+    "donor_country": "The country of any of the shipment's donors: an ISO 3166-1 alpha-2 code "
+    "in any case (CN, it), or EU for the European Union. A code with no published shipment "
+    "selects nothing.",
+    "recipient_country": "The recipient's country, as donor_country.",
+    "donor": "A donor's slug, the last part of its page's address: jack-ma-foundation for "
+    "/donors/jack-ma-foundation/. An unknown slug selects nothing.",
+    "recipient": "A recipient's slug, as donor.",
+    "donor_kind": "A kind of donor (see the kinds of donor below).",
+    "category": "A category's slug (see the categories below): the shipments holding any "
+    "supply of it. In the supply lines CSV it also keeps only that category's lines.",
+    "status": "pledged, dispatched, delivered or cancelled (see the statuses below).",
+    "quality": "rejected: the shipments with supplies rejected or returned.",
+    "shipped_after": "A date as YYYY-MM-DD: the shipments shipped on that day or later. "
+    "Shipments with no known shipping date are left out.",
+    "shipped_before": "A date as YYYY-MM-DD: the shipments shipped on that day or earlier. "
+    "Shipments with no known shipping date are left out.",
+    "arrived_after": "A date as YYYY-MM-DD: the shipments that arrived on that day or later. "
+    "Shipments with no known arrival date are left out.",
+    "arrived_before": "A date as YYYY-MM-DD: the shipments that arrived on that day or "
+    "earlier. Shipments with no known arrival date are left out.",
+    "sort": "The order: one of the keys below, with a leading - for the reverse "
+    "(-shipped_on, the default, lists the latest shipped first). Shipments whose value is "
+    "unknown come last in both directions.",
+    "page": "The page of the list or of the JSON, from 1. The CSVs always hold the whole "
+    "selection.",
+    "bom": "bom=1 starts a CSV with a byte-order mark, so that Excel reads its accents right.",
+}
+
 COLUMN_KINDS = {
     columns.TEXT: "Text. Several values are joined with '; '.",
     columns.NUMBER: "A plain number: digits, a dot for decimals, no thousands separators. "

@@ -20,7 +20,7 @@ from shipments.models import (
 )
 from shipments.public import glossary, listing, pledges, summaries
 from shipments.public.cache import cached, cached_page
-from shipments.sorts import DEFAULT_SORT, sort_expressions
+from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 
 def home(request):
@@ -43,6 +43,9 @@ def about_data(request):
         "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
         "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
         "categories": SupplyCategory.objects.all(),
+        "parameters": glossary.PARAMETERS,
+        "repeatable": ShipmentFilter.repeatable_parameters(),
+        "sorts": sort_choices(),
     }
     return render(request, "public/about_data.html", context)
 

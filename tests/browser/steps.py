@@ -39,21 +39,6 @@ def tab_to(page, target, limit=200):
     raise AssertionError(f"{target} cannot be reached with the Tab key")
 
 
-# The order of a date's parts in the browser's own language, e.g. month, day, year.
-DATE_PARTS = """() => new Intl.DateTimeFormat(undefined, {
-    day: "2-digit", month: "2-digit", year: "numeric"
-  })
-  .formatToParts(new Date(2020, 2, 1))
-  .map((part) => part.type)
-  .filter((type) => type !== "literal")"""
-
-
-def type_date(page, day):
-    """Type `day` into the focused date field, its parts in the order the browser shows them."""
-    digits = {"day": f"{day.day:02d}", "month": f"{day.month:02d}", "year": f"{day.year:04d}"}
-    page.keyboard.type("".join(digits[part] for part in page.evaluate(DATE_PARTS)))
-
-
 # Elements that reach past the right edge of the window, outside any box
 # that scrolls on its own (such as a wide table's): they widen the page.
 OVERFLOWING = """() => {

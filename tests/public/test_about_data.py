@@ -5,8 +5,10 @@ from markupsafe import escape
 
 from donors.models import Donor, Recipient
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.filters import ShipmentFilter
 from shipments.models import QuantityKind, Rejection, Shipment, SupplyCategory, Unit
 from shipments.public import glossary
+from shipments.sorts import sort_choices
 from tests.factories import ShipmentItemFactory
 from tests.pages import title
 
@@ -85,3 +87,35 @@ def test_about_query_count(client, django_assert_num_queries):
     # the supply categories
     with django_assert_num_queries(1):
         assert client.get("/about/data/").status_code == 200
+
+
+def test_every_parameter_of_the_list_and_the_exports_is_documented_in_order(page):
+    known = ShipmentFilter().known_parameters()
+    assert set(glossary.PARAMETERS) == set(known)
+    section = page[page.index('id="filter-parameters"') :]
+    positions = [section.index(f"<dt><code>{name}</code></dt>") for name in glossary.PARAMETERS]
+    assert positions == sorted(positions)
+    for definition in glossary.PARAMETERS.values():
+        assert escape(definition) in section
+    # The parameters that may repeat are named, and only those.
+    repeats = section[section.index("may repeat") : section.index("Different parameters")]
+    for name in known:
+        assert (f"<code>{name}</code>" in repeats) == (
+            name
+            in {
+                "donor_country",
+                "recipient_country",
+                "donor",
+                "recipient",
+                "donor_kind",
+                "category",
+                "status",
+                "quality",
+            }
+        )
+
+
+def test_every_sort_key_is_documented(page):
+    section = page[page.index('id="sort-keys"') :]
+    for value, label in sort_choices():
+        assert f"<dt><code>{value}</code></dt><dd>{escape(label)}</dd>" in section
