@@ -8,15 +8,17 @@ broader than what was asked for.
 import difflib
 import functools
 from dataclasses import dataclass
+from operator import or_
 
 import django_filters
 from django import forms
-from django.core.validators import validate_slug
+from django.core.validators import ProhibitNullCharactersValidator, validate_slug
+from django.db.models import Q
 from django_countries import countries
 
-from donors.models import Donor
+from donors.models import Donor, Recipient
 from shipments import search
-from shipments.models import Shipment, SupplyCategory
+from shipments.models import Shipment, SupplyCategory, public_parties
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 # Parameters the renderers read themselves rather than through a filter.
@@ -25,6 +27,9 @@ RENDERING_PARAMS = {PAGE_PARAM, "bom"}
 
 MAX_VALUES = 50
 MAX_SEARCH_LENGTH = 200
+MAX_NAME_LENGTH = 200
+# Names read to suggest one for a name that matches none.
+SUGGESTION_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -62,12 +67,142 @@ class SlugListField(MultipleValueField):
         return len(value) <= 200
 
 
+class PartyNameField(MultipleValueField):
+    """Names of donors or recipients, each as typed (see ShipmentFilterForm for how they are
+    matched).
+
+    Names may hold commas ("Ministry of Health, Italy"), so several are given
+    by repeating the parameter only.
+    """
+
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError("Give names as text.")
+        values = list(dict.fromkeys(str(raw).strip() for raw in value if str(raw).strip()))
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(f"Give at most {MAX_VALUES} names.")
+        if any(len(name) > MAX_NAME_LENGTH for name in values):
+            raise forms.ValidationError(f"A name has at most {MAX_NAME_LENGTH} characters.")
+        return values
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value):
+        for name in value:
+            super().run_validators(name)
+
+
+@dataclass(frozen=True)
+class PartyParameters:
+    """The two parameters that choose parties of one kind (`model`): by slug and by name."""
+
+    model: type
+    slug: str
+    name: str
+
+
+PARTY_PARAMETERS = [
+    PartyParameters(Donor, "donor", "donor_name"),
+    PartyParameters(Recipient, "recipient", "recipient_name"),
+]
+
+
+class ShipmentFilterForm(forms.Form):
+    """Matches the parties given by slug or by name, one query for each kind of party.
+
+    A name is matched whole and in any case among the parties with published
+    shipments, and becomes their names as published. A name that matches none
+    is an error that suggests the closest one: an empty list would read as
+    "none of them" when the name was simply mistyped. A slug that matches none
+    selects nothing, as it always has; those that match are named in
+    `slug_names`, so that the page can name them without asking again.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # {parameter: {slug: name}} of the slugs given that name a public party.
+        self.slug_names = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for party in PARTY_PARAMETERS:
+            slugs = cleaned.get(party.slug) or []
+            names = cleaned.get(party.name) or []
+            if not slugs and not names:
+                continue
+            wanted = functools.reduce(
+                or_, [Q(slug__in=slugs), *(Q(name__iexact=name) for name in names)]
+            )
+            found = list(public_parties(party.model).filter(wanted).values_list("slug", "name"))
+            self.slug_names[party.slug] = {slug: name for slug, name in found if slug in slugs}
+            if names:
+                matched = self.match_names(party, names, [name for _, name in found])
+                if matched is not None:
+                    cleaned[party.name] = matched
+        return cleaned
+
+    def match_names(self, party, names, published):
+        """The published names `names` match, in any case; None, with an error, if one
+        matches none."""
+        matched = []
+        for name in names:
+            matches = sorted({one for one in published if one.casefold() == name.casefold()})
+            if not matches:
+                self.add_error(party.name, unknown_name_message(party.model, name))
+                return None
+            matched.extend(one for one in matches if one not in matched)
+        return matched
+
+
+def unknown_name_message(model, name):
+    message = f"No {model._meta.verbose_name} with published shipments is named “{name}”."
+    suggestion = closest_name(model, name)
+    if suggestion:
+        message += f" Did you mean “{suggestion}”?"
+    return message
+
+
+def closest_name(model, name):
+    """The published name of a `model` party most like `name`, among those sharing its start
+    or its longest word, or whose slug it is; None when none is close."""
+    longest = max(name.split(), key=len)
+    candidates = list(
+        public_parties(model)
+        .filter(Q(name__istartswith=name[:3]) | Q(name__icontains=longest) | Q(slug=name.lower()))
+        .order_by("name")
+        .values_list("name", "slug")[:SUGGESTION_CANDIDATES]
+    )
+    for candidate, slug in candidates:
+        if slug == name.lower():
+            return candidate
+    folded = {candidate.casefold(): candidate for candidate, _ in candidates}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+class PartyNameWidget(forms.TextInput):
+    """A text box for a name, drawn once for each name given (see _fields.html)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
 class MultipleValueFilter(django_filters.MultipleChoiceFilter):
     field_class = MultipleValueField
 
 
 class SlugListFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugListField
+
+
+class PartyNameFilter(django_filters.MultipleChoiceFilter):
+    field_class = PartyNameField
 
 
 class SplitValuesMixin:
@@ -113,6 +248,11 @@ class SlugListWidget(forms.TextInput):
         if isinstance(value, list | tuple):
             return ", ".join(part for part in value if part) or None
         return super().format_value(value)
+
+
+def supply_categories():
+    """(slug, name, key) of every category, in their order."""
+    return list(SupplyCategory.objects.values_list("slug", "name", "pk"))
 
 
 def country_choices():
@@ -169,7 +309,8 @@ class ShipmentFilter(django_filters.FilterSet):
         choices=country_choices,
         normalise=upper_code,
         widget=ChoiceListWidget(normalise=upper_code, attrs={"size": 6}),
-        help_text="The country of any of the donors. Select several to see any of them.",
+        help_text="The country of any of the donors; each with how many published shipments "
+        "its donors gave. Select several to see any of them.",
     )
     recipient_country = MultipleValueFilter(
         field_name="recipient__country",
@@ -178,7 +319,20 @@ class ShipmentFilter(django_filters.FilterSet):
         normalise=upper_code,
         distinct=False,
         widget=ChoiceListWidget(normalise=upper_code, attrs={"size": 6}),
-        help_text="Select several to see any of them.",
+        help_text="Each with how many published shipments it received. "
+        "Select several to see any of them.",
+    )
+    donor_name = PartyNameFilter(
+        method="filter_donor_name",
+        label="Donor",
+        widget=PartyNameWidget(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Its name as published, in any case, e.g. Jack Ma Foundation.",
+    )
+    recipient_name = PartyNameFilter(
+        method="filter_recipient_name",
+        label="Recipient",
+        widget=PartyNameWidget(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Its name as published, in any case, e.g. Lombardy.",
     )
     donor = SlugListFilter(
         method="filter_donor",
@@ -250,15 +404,18 @@ class ShipmentFilter(django_filters.FilterSet):
     class Meta:
         model = Shipment
         fields = []
+        form = ShipmentFilterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, categories=None, **kwargs):
+        """`categories`, when the caller has them (e.g. from a cache), spares reading them: the
+        (slug, name, key) of every category, as `supply_categories()` gives them."""
         if queryset is None:
             queryset = Shipment.objects.published()
         super().__init__(data, queryset, **kwargs)
         # Read once, when first needed: validating, naming the active filters
         # and drawing the form would each query the categories again.
         self.categories = functools.cache(
-            lambda: list(SupplyCategory.objects.values_list("slug", "name", "pk"))
+            supply_categories if categories is None else lambda: categories
         )
         self.filters["category"].extra["choices"] = lambda: [
             (slug, name) for slug, name, _ in self.categories()
@@ -309,6 +466,12 @@ class ShipmentFilter(django_filters.FilterSet):
 
     def filter_donor(self, queryset, name, value):
         return queryset.with_donor(value) if value else queryset
+
+    def filter_donor_name(self, queryset, name, value):
+        return queryset.with_donor_named(value) if value else queryset
+
+    def filter_recipient_name(self, queryset, name, value):
+        return queryset.filter(recipient__name__in=value) if value else queryset
 
     def filter_donor_kind(self, queryset, name, value):
         return queryset.with_donor_kind(value) if value else queryset

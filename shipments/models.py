@@ -485,9 +485,16 @@ class ShipmentQuerySet(BulkSavedQuerySet):
 
     def with_donor(self, slugs):
         """The shipments with any of the donors `slugs` names."""
-        donors = Shipment.donors.through.objects.filter(
-            shipment=OuterRef("pk"), donor__slug__in=slugs
-        )
+        return self._with_donor_where(donor__slug__in=slugs)
+
+    def with_donor_named(self, names):
+        """The shipments with any of the donors named `names` (exactly)."""
+        return self._with_donor_where(donor__name__in=names)
+
+    def _with_donor_where(self, **lookup):
+        # Exists rather than a join, so a shipment with several such donors is
+        # listed once.
+        donors = Shipment.donors.through.objects.filter(shipment=OuterRef("pk"), **lookup)
         return self.filter(Exists(donors))
 
     def with_rejections(self):

@@ -19,5 +19,8 @@ INVALID_QUERIES = [
     ("sort=password", "sort"),
     ("sort=-password", "sort"),
     ("donor=%3Cscript%3E", "donor"),
+    ("donor_name=Nobody+at+all", "donor_name"),
+    ("recipient_name=a%00b", "recipient_name"),
+    ("donor_name=" + "x" * 201, "donor_name"),
     ("q=" + "x" * 201, "q"),
 ]

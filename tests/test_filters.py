@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.http import QueryDict
 
+from donors.models import Donor
 from shipments.filters import ShipmentFilter
 from shipments.models import Shipment
+from tests.factories import DonorFactory
 from tests.invalid_queries import INVALID_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +123,30 @@ def test_unknown_parameters_are_named(world):
     filterset = ShipmentFilter(QueryDict("recipient_contry=IT&page=2&bom=1&status=pledged"))
     assert [unknown.name for unknown in filterset.unknown_parameters()] == ["recipient_contry"]
     assert filterset.unknown_parameters()[0].suggestion == "recipient_country"
+
+
+def test_parties_by_name_in_any_case(world):
+    assert refs("donor_name=JACK+MA+FOUNDATION") == ["BE-1", "IT-1"]
+    assert refs("donor_name=zhejiang&donor_name=French+government") == ["IT-1", "CN-1"]
+    assert refs("recipient_name=belgian+hospitals") == ["BE-1"]
+    # A name with a comma is one name: several are given by repeating the parameter.
+    assert "donor_name" in errors("donor_name=Zhejiang,French+government")
+
+
+def test_a_name_known_only_from_drafts_is_unknown(world):
+    DonorFactory(slug="hidden", name="Hidden donor", country="DE")
+    draft = Shipment.objects.get(reference="DRAFT-1")
+    draft.donors.add(Donor.objects.get(slug="hidden"))
+    [message] = errors("donor_name=Hidden+donor")["donor_name"]
+    assert message == "No donor with published shipments is named “Hidden donor”."
+
+
+def test_a_name_is_read_as_published(world):
+    filterset = ShipmentFilter(QueryDict("donor_name=jack+ma+foundation&donor=zhejiang"))
+    assert filterset.is_valid()
+    assert filterset.filters_in_use() == {
+        "donor_name": ["Jack Ma Foundation"],
+        "donor": ["zhejiang"],
+    }
+    assert filterset.form.slug_names == {"donor": {"zhejiang": "Zhejiang"}}
+    assert [shipment.reference for shipment in filterset.qs] == ["IT-1"]

@@ -130,6 +130,11 @@ PARAMETERS = {
     "in any case (CN, it), or EU for the European Union. A code with no published shipment "
     "selects nothing.",
     "recipient_country": "The recipient's country, as donor_country.",
+    "donor_name": "A donor's name as published, in any case: jack ma foundation selects the "
+    "shipments of Jack Ma Foundation. Several names are given by repeating the parameter "
+    "(a name may hold a comma). A name that no donor with published shipments has is "
+    "answered with a 400 that suggests the closest one.",
+    "recipient_name": "A recipient's name as published, as donor_name.",
     "donor": "A donor's slug, the last part of its page's address: jack-ma-foundation for "
     "/donors/jack-ma-foundation/. An unknown slug selects nothing.",
     "recipient": "A recipient's slug, as donor.",

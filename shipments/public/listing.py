@@ -15,9 +15,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django_countries import countries
 
-from donors.models import Donor, Recipient
 from shipments.filters import PAGE_PARAM
-from shipments.models import public_parties
 from shipments.sorts import DEFAULT_SORT, DESCENDING, SORTS
 
 PAGE_SIZE = 50
@@ -64,13 +62,6 @@ class ActiveFilter:
     remove_url: str
 
 
-def _party_names(model, slugs):
-    if not slugs:
-        return {}
-    # Only parties the public may know: a slug of any other reads as given.
-    return dict(public_parties(model).filter(slug__in=slugs).values_list("slug", "name"))
-
-
 def active_filters(filterset):
     """One ActiveFilter per value the reader asked for, each with a link that drops only it.
 
@@ -82,8 +73,8 @@ def active_filters(filterset):
     names = {
         "donor_country": dict(countries),
         "recipient_country": dict(countries),
-        "donor": _party_names(Donor, used.get("donor")),
-        "recipient": _party_names(Recipient, used.get("recipient")),
+        # Only parties the public may know: a slug of any other reads as given.
+        **filterset.form.slug_names,
     }
     active = []
     for name, values in used.items():

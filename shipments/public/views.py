@@ -18,7 +18,7 @@ from shipments.models import (
     Unit,
     public_parties,
 )
-from shipments.public import glossary, listing, pledges, summaries
+from shipments.public import form_choices, glossary, listing, pledges, summaries
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
@@ -51,10 +51,12 @@ def about_data(request):
 
 
 def shipment_list(request):
-    filterset = ShipmentFilter(request.GET)
+    choices = form_choices.form_choices()
+    filterset = ShipmentFilter(request.GET, categories=choices.categories)
     context = {
         "filterset": filterset,
         "form": filterset.form,
+        "offered": form_choices.offered(choices, filterset.form),
         "ignored": filterset.unknown_parameters(),
     }
     # An invalid value is shown as the form's error: filtering without it

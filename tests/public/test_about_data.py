@@ -105,6 +105,8 @@ def test_every_parameter_of_the_list_and_the_exports_is_documented_in_order(page
             in {
                 "donor_country",
                 "recipient_country",
+                "donor_name",
+                "recipient_name",
                 "donor",
                 "recipient",
                 "donor_kind",

@@ -1,7 +1,10 @@
 """The shipment list: every filter on the page, alone and combined, sorting, pages, bad input."""
 
+from datetime import date
+
 import pytest
 
+from shipments.models import Shipment
 from tests.factories import (
     DonorFactory,
     ShipmentFactory,
@@ -151,8 +154,12 @@ def test_the_form_shows_the_values_as_read(client, world):
     assert {"IT", "BE", "-shipped_on"} <= selected
     checked = {attrs["value"] for attrs in elements(response, "input") if "checked" in attrs}
     assert checked == {"pledged"}
-    [donor] = [attrs for attrs in elements(response, "input") if attrs.get("name") == "donor"]
-    assert donor["value"] == "a, b"
+    # Donors given by slug (as the parties' pages link) are carried along as given.
+    donors = [attrs for attrs in elements(response, "input") if attrs.get("name") == "donor"]
+    assert [(donor["type"], donor["value"]) for donor in donors] == [
+        ("hidden", "a"),
+        ("hidden", "b"),
+    ]
 
 
 def test_a_donor_list_typed_in_the_form_is_read(client, world):
@@ -243,11 +250,16 @@ def test_query_count_is_constant_in_the_number_of_shipments(
     client, world, django_assert_num_queries
 ):
     def fetch():
-        # the data version; as the data changed since the last visit, the
-        # whole list's status totals (which count it), category totals and
+        # The data changed since the last visit: the data version; the whole
+        # list's status totals (which count it), category totals and
         # rejections; the page of shipments (with their recipients), their
-        # donors, their supply lines (with categories), the category choices of the form
-        with django_assert_num_queries(8):
+        # donors, their supply lines (with categories); the data version again
+        # for the form's choices, then its countries given from and to, its
+        # donor and recipient names, and the categories.
+        with django_assert_num_queries(13):
+            assert client.get("/shipments/").status_code == 200
+        # Then both from the cache: each data version, and the page's three.
+        with django_assert_num_queries(5):
             assert client.get("/shipments/").status_code == 200
 
     fetch()
@@ -257,20 +269,31 @@ def test_query_count_is_constant_in_the_number_of_shipments(
 
 
 def test_query_count_with_every_filter(client, world, django_assert_num_queries):
+    Shipment.objects.filter(reference="IT-1").update(arrived_on=date(2020, 3, 20))
     query = (
         "q=a&donor_country=CN&recipient_country=IT&donor=jack-ma&recipient=lombardy"
+        "&donor_name=zhejiang&recipient_name=LOMBARDY"
         "&donor_kind=foundation&category=masks&status=dispatched&shipped_after=2020-01-01"
-        "&shipped_before=2020-12-31&sort=reference"
+        "&shipped_before=2020-12-31&arrived_after=2020-03-01&arrived_before=2020-03-31"
+        "&sort=reference"
     )
-    # category choices, count, donor names, recipient names, status totals,
-    # category totals, rejections, the page of shipments (with their
-    # recipients), their donors, their supply lines (with categories)
+    # The data version and the form's choices (countries given from and to,
+    # donor and recipient names, categories), read once for the data version;
+    # then the count, the donors named by slug or by name, the recipients
+    # likewise, status totals, category totals, rejections, the page of
+    # shipments (with their recipients), their donors, their supply lines
+    # (with categories).
+    with django_assert_num_queries(15):
+        assert listed(client, query) == ["IT-1"]
     with django_assert_num_queries(10):
         assert listed(client, query) == ["IT-1"]
 
 
 def test_invalid_filters_query_only_for_the_form(client, world, django_assert_num_queries):
-    # the category choices of the form
+    # The data version and the form's choices (countries given from and to,
+    # donor and recipient names, categories), read once for the data version.
+    with django_assert_num_queries(6):
+        assert client.get("/shipments/?status=lost").status_code == 400
     with django_assert_num_queries(1):
         assert client.get("/shipments/?status=lost").status_code == 400
 
