@@ -55,6 +55,8 @@ LIST_QUERIES = [
     "category=ventilators&status=pledged&sort=-weight_kg",
     "donor_kind=foundation&category=gloves&shipped_after=2021-01-01",
     "q=hospital&recipient_country=BR&status=dispatched,delivered",
+    "arrived_after=2020-03-01&arrived_before=2020-03-31",
+    "recipient_country=IT&sort=-arrived_on",
 ]
 # The page wrk loads: a filtered list, as a reader arriving from a country page sees it.
 LOAD_PATH = "/shipments/?recipient_country=ES&status=delivered"
