@@ -84,7 +84,9 @@ def test_arrived_between_inclusive_leaves_out_the_undated(world):
     Shipment.objects.filter(reference="DRAFT-1").update(arrived_on=date(2020, 3, 18))
     assert refs("arrived_after=2020-03-18&arrived_before=2020-03-18") == ["BE-1"]
     assert refs("arrived_after=2020-03-19") == ["IT-1"]
-    assert refs("arrived_before=2020-03-20") == ["BE-1", "IT-1"]
+    # By arrival, the latest first, unless another order is asked for.
+    assert refs("arrived_before=2020-03-20") == ["IT-1", "BE-1"]
+    assert refs("arrived_before=2020-03-20&sort=-shipped_on") == ["BE-1", "IT-1"]
     assert refs("arrived_after=2020-03-21") == []
 
 

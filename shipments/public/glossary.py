@@ -151,9 +151,10 @@ PARAMETERS = {
     "Shipments with no known arrival date are left out.",
     "arrived_before": "A date as YYYY-MM-DD: the shipments that arrived on that day or "
     "earlier. Shipments with no known arrival date are left out.",
-    "sort": "The order: one of the keys below, with a leading - for the reverse "
-    "(-shipped_on, the default, lists the latest shipped first). Shipments whose value is "
-    "unknown come last in both directions.",
+    "sort": "The order: one of the keys below, with a leading - for the reverse. By "
+    "default, the latest shipped first (-shipped_on); with arrived_after or arrived_before, "
+    "the latest arrived first (-arrived_on). Shipments whose value is unknown come last in "
+    "both directions.",
     "page": "The page of the list or of the JSON, from 1. The CSVs always hold the whole "
     "selection.",
     "bom": "bom=1 starts a CSV with a byte-order mark, so that Excel reads its accents right.",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from shipments.filters import PAGE_PARAM
-from shipments.sorts import DEFAULT_SORT, DESCENDING, SORTS
+from shipments.sorts import DESCENDING, SORTS
 
 PAGE_SIZE = 50
 
@@ -131,7 +131,7 @@ class Heading:
 def sort_headings(filterset):
     """Column headings; a sortable one links to its sort, reversed when it is the current one."""
     params = filter_params(filterset)
-    current = filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+    current = filterset.sort_key()
     headings = []
     for label, key, css_class, hint in COLUMNS:
         if key is None:

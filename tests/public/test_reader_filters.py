@@ -28,15 +28,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def arrivals():
-    """Published shipments arrived on the 10th, 12th and 20th of March, one not arrived, and a
-    draft that arrived on the 12th."""
+    """Published shipments arrived on the 10th, 12th and 20th of March (the last shipped
+    first), one not arrived, and a draft that arrived on the 12th."""
     lombardy = RecipientFactory(slug="lombardy", name="Lombardy", country="IT")
     madrid = RecipientFactory(slug="madrid", name="Comunidad de Madrid", country="ES")
     jack_ma = DonorFactory(slug="jack-ma", name="Jack Ma Foundation", country="CN")
     for reference, recipient, shipped, arrived, published in [
         ("A-10", lombardy, date(2020, 3, 8), date(2020, 3, 10), True),
         ("A-12", madrid, date(2020, 3, 9), date(2020, 3, 12), True),
-        ("A-20", lombardy, date(2020, 3, 11), date(2020, 3, 20), True),
+        ("A-20", lombardy, date(2020, 3, 5), date(2020, 3, 20), True),
         ("A-NONE", madrid, date(2020, 3, 15), None, True),
         ("A-DRAFT", lombardy, date(2020, 3, 10), date(2020, 3, 12), False),
     ]:
@@ -89,6 +89,11 @@ def selections(client, query):
         ("sort=arrived_on", ["A-10", "A-12", "A-20", "A-NONE"]),
         ("sort=-arrived_on", ["A-20", "A-12", "A-10", "A-NONE"]),
         ("arrived_before=2020-03-31&sort=-arrived_on", ["A-20", "A-12", "A-10"]),
+        # Selected by arrival, listed by arrival unless another order is asked for.
+        ("arrived_before=2020-03-31", ["A-20", "A-12", "A-10"]),
+        ("arrived_before=2020-03-31&sort=-shipped_on", ["A-12", "A-10", "A-20"]),
+        ("arrived_before=", ["A-NONE", "A-12", "A-10", "A-20"]),
+        ("", ["A-NONE", "A-12", "A-10", "A-20"]),
     ],
 )
 def test_arrival_dates_select_alike_everywhere(client, arrivals, query, expected):
@@ -366,3 +371,16 @@ def test_the_list_queries_as_many_times_whatever_the_parties(
     client.get(f"/shipments/?{query}")
     with django_assert_num_queries(10):
         assert len(listed_references(client.get(f"/shipments/?{query}"))) == 11
+
+
+def test_a_selection_by_arrival_shows_its_order_in_the_form_and_headings(client, arrivals):
+    response = client.get("/shipments/?arrived_after=2020-03-01")
+    selected = {attrs["value"] for attrs in elements(response, "option") if "selected" in attrs}
+    assert "-arrived_on" in selected
+    assert "-shipped_on" not in selected
+    # No column heading sorts by arrival: none says it is the current order, while the
+    # Date column's (by shipping date) does for the list unselected.
+    assert not [attrs for attrs in elements(response, "th") if "aria-sort" in attrs]
+    unselected = client.get("/shipments/")
+    sorted_by = [attrs["aria-sort"] for attrs in elements(unselected, "th") if "aria-sort" in attrs]
+    assert sorted_by == ["descending"]
