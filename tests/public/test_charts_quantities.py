@@ -268,3 +268,28 @@ def test_the_data_page_says_how_shipments_are_dated(client):
         "dated by its best-known date: the day it arrived, else the day it was shipped, else "
         "the day it was announced" in page
     )
+
+
+def test_the_numbers_behind_the_quantities_use_the_totals_words_and_stack_on_phones(
+    client, demo_data
+):
+    page = client.get("/").content.decode()
+    figure = re.search(r'<figure class="chart quantity-chart">.*?</figure>', page, re.S).group(0)
+    assert '<table class="stacks">' in figure
+    rows = [
+        [
+            " ".join(re.sub(r"<[^>]+>", "", cell).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", figure, re.S)
+    ]
+    assert rows[0] == ["Category", "Unit", "Status", "Quantity", "Shipments"]
+    assert [
+        "Masks",
+        "pieces",
+        "Pledged",
+        "at least 4,000,000 (one line “over 2 million”)",
+        "2",
+    ] in rows
+    assert ["Ventilators", "sets", "Delivered", "at least 24 (“dozens”)", "1"] in rows
+    assert '<td class="num" data-label="Quantity">' in figure
