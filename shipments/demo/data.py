@@ -307,7 +307,8 @@ SHIPMENTS = [
         "currency": "CNY",
         "value_usd": Decimal("343000"),
         "usd_rate": Decimal("0.14291667"),
-        "rate_source": "The report's own conversion (2.4 million yuan, US$343,000)",
+        # The report gives both figures: "2.4 million yuan (US$343,000)".
+        "rate_source": "The report's own conversion",
         "items": [
             item("masks", "N95 respirator masks", 40_000),
             item("protective-suits", "Protective suits", 1_800),
