@@ -19,6 +19,8 @@ from django_countries import countries
 from jinja2 import Environment
 from markupsafe import Markup
 
+from shipments.public.shipment_page import gives_amount
+
 
 def environment(**options):
     env = Environment(**options)
@@ -42,6 +44,7 @@ def environment(**options):
         urlencode=urlencode,
         widget_attrs=widget_attrs,
     )
+    env.tests.update(amount_given=gives_amount)
     return env
 
 

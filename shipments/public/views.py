@@ -18,7 +18,7 @@ from shipments.models import (
     Unit,
     public_parties,
 )
-from shipments.public import form_choices, glossary, listing, pledges, summaries
+from shipments.public import form_choices, glossary, listing, pledges, shipment_page, summaries
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
@@ -105,7 +105,17 @@ def shipment_detail(request, reference):
         .with_published_deliveries(),
         reference=reference,
     )
-    context = {"shipment": shipment}
+    donors = list(shipment.donors.all())
+    items = list(shipment.items.all())
+    context = {
+        "shipment": shipment,
+        "donors": donors,
+        "donor_names": shipment_page.donor_names(donors),
+        "items": items,
+        "columns": shipment_page.supply_columns(items),
+        "not_reported": shipment_page.not_reported(shipment, items),
+        "unclear_terms": glossary.TERMS[Shipment.Terms.UNCLEAR],
+    }
     if shipment.status == Shipment.Status.PLEDGED:
         context["fulfilment"] = pledges.fulfilment(shipment)
     return render(request, "public/shipments/shipment_detail.html", context)

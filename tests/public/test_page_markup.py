@@ -23,7 +23,7 @@ PAGES = [
     ("/", "Medical aid shipments"),
     ("/shipments/", "Shipments"),
     ("/shipments/?status=lost", "Check the filters: Shipments"),
-    ("/shipments/REF-1/", "Shipment REF-1"),
+    ("/shipments/REF-1/", "Giver to Italy: 1,000 surgical masks · REF-1"),
     ("/countries/", "Countries"),
     ("/countries/IT/", "Italy"),
     ("/donors/giver/", "Giver"),

@@ -67,23 +67,25 @@ def test_shipment_page_shows_every_fact(client, shipment):
         "Blue River Dairy",
         "Lombardy",
         "Milan",
-        "Delivered",
-        "Sale",
+        ">Delivered</span> sale from",
         "2020-03-12",
         "2020-03-14",
         "2020-03-16",
         "Air",
         "Malpensa Airport",
         "31,000 kg",
-        "2,400,000 CNY, that is US$343,000 at 0.14291667 USD per CNY on 2020-03-18",
-        "rate: the report's own conversion",
+        "US$343,000 (2,400,000 CNY at 0.14291667 USD per CNY on 2020-03-18; "
+        "rate: the report's own conversion)",
         "Donated 'last Saturday'.",
-        "40,000",
+        "40,000 pieces",
         "ventilator sets",
         ">dozens<",
     ]:
         assert fact in content, fact
-    assert title(response) == "Shipment 2020-CN-IT-003 · AidTracker"
+    assert title(response) == (
+        "Blue River Dairy to Italy: 40,000 N95 respirator masks and ventilator sets (dozens)"
+        " · 2020-CN-IT-003 · AidTracker"
+    )
 
 
 def test_shipment_page_cites_its_sources(client, shipment):
@@ -100,12 +102,17 @@ def test_shipment_page_links_to_parties_and_countries(client, shipment):
     )
 
 
-def test_unknown_facts_say_unknown(client):
+def test_facts_not_reported_are_named_in_one_line_not_as_rows(client):
     shipment = ShipmentFactory(shipped_on=None, weight_kg=None)
     content = client.get(shipment.get_absolute_url()).content.decode()
-    assert "<dt>Shipped</dt><dd>unknown</dd>" in content
-    assert "<dt>Weight</dt><dd>unknown</dd>" in content
-    assert "<dt>Value</dt>\n  <dd>unknown</dd>" in content
+    assert "<dt>Shipped</dt>" not in content
+    assert "<dt>Weight</dt>" not in content
+    assert "<dt>Value</dt>" not in content
+    assert "unknown" not in content.split("<main", 1)[1].split("</main>")[0]
+    assert (
+        '<p class="not-reported">Not reported: announcement date, shipping date, arrival date, '
+        "transport, arrival point, weight, value.</p>"
+    ) in content
 
 
 def test_a_delivery_links_to_its_pledge_and_the_pledge_to_its_published_deliveries(client):
