@@ -551,6 +551,24 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             .order_by("-shipments", "slug")
         )
 
+    def count_by_party(self, model):
+        """Shipments per donor or recipient (`model`), in one grouped query: rows of the
+        party's `party` (its key), `name`, `slug`, `kind`, `country` (and a recipient's
+        `city`) and `shipments`, in no order.
+
+        A joint donation counts once for each of its donors. A party of none of
+        these shipments has no row.
+        """
+        if model is Donor:
+            rows = Shipment.donors.through.objects.filter(shipment__in=self.order_by().values("pk"))
+            prefix, counted = "donor", "shipment"
+        else:
+            rows, prefix, counted = self.order_by(), "recipient", "pk"
+        fields = ["name", "slug", "kind", "country", *(["city"] if model is Recipient else [])]
+        return rows.values(
+            party=F(f"{prefix}_id"), **{name: F(f"{prefix}__{name}") for name in fields}
+        ).annotate(shipments=Count(counted))
+
     def latest_first(self):
         """Ordered by the best-known date, newest first, undated last; ties newest-entered first.
 

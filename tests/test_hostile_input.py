@@ -37,13 +37,16 @@ ENDPOINTS = [
     "/shipments.json",
     "/countries/",
     "/countries/IT/",
+    "/donors/",
     "/donors/hostile-donor/",
+    "/recipients/",
     "/recipients/hostile-recipient/",
     "/about/data/",
     "/healthz",
 ]
 PATH_PREFIXES = ["/shipments/", "/countries/", "/donors/", "/recipients/", "/"]
-PARAMETERS = sorted(set(ShipmentFilter.base_filters) | {"page", "bom"})
+# The parties' indexes read `country` and `kind` besides `q` and `page`.
+PARAMETERS = sorted(set(ShipmentFilter.base_filters) | {"page", "bom", "country", "kind"})
 ACCEPTABLE = {200, 301, 302, 400, 404, 405}
 MARKER = "<script>alert(1)</script>"
 

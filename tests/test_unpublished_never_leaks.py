@@ -108,6 +108,18 @@ def test_unpublishing_removes_the_shipment_from_every_surface(client, watched):
     assert client.get("/donors/hokkaido/").status_code == 404
 
 
+def test_the_parties_indexes_forget_an_unpublished_shipment(client, watched):
+    assert "Hokkaido Relief Fund" in content(client, "/donors/")
+    assert "/shipments/?donor=shared-donor" in content(client, "/donors/")
+    assert ">2</a>" in content(client, "/recipients/")
+    editor = StaffFactory(role="Editor")
+    Shipment.objects.filter(pk=watched.pk).set_published(False, user=editor)
+    assert "Hokkaido Relief Fund" not in content(client, "/donors/")
+    assert "Hokkaido Relief Fund" not in content(client, "/donors/?q=hokkaido")
+    assert ">1</a>" in content(client, "/recipients/")
+    assert ">2</a>" not in content(client, "/recipients/")
+
+
 def test_totals_fall_back_to_the_published_rest(client, watched):
     data = client.get("/shipments.json").json()
     assert data["count"] == 2

@@ -9,6 +9,8 @@ urlpatterns = [
     path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("donors/", views.donor_list, name="donor-list"),
     path("donors/<slug:slug>/", views.donor_detail, name="donor-detail"),
+    path("recipients/", views.recipient_list, name="recipient-list"),
     path("recipients/<slug:slug>/", views.recipient_detail, name="recipient-detail"),
 ]

@@ -18,7 +18,15 @@ from shipments.models import (
     Unit,
     public_parties,
 )
-from shipments.public import form_choices, glossary, listing, pledges, shipment_page, summaries
+from shipments.public import (
+    form_choices,
+    glossary,
+    listing,
+    parties,
+    pledges,
+    shipment_page,
+    summaries,
+)
 from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
@@ -172,6 +180,36 @@ def _party_page(request, party, shipments, list_param):
         "params": request.GET,
     }
     return render(request, "public/donors/party_detail.html", context)
+
+
+def _party_index(request, model, noun):
+    everyone = parties.index(model)
+    form = parties.PartyIndexForm(request.GET, model, everyone)
+    context = {
+        "form": form,
+        "noun": noun,
+        "kinds": dict(model.Kind.choices),
+        "anyone": bool(everyone),
+    }
+    # An invalid value is shown as the form's error, not silently dropped.
+    if not form.is_valid():
+        return render(request, "public/donors/party_index.html", context, status=400)
+    params = request.GET.copy()
+    params.pop(PAGE_PARAM, None)
+    context.update(
+        page=parties.paginate(form.select(everyone), request.GET.get(PAGE_PARAM)),
+        params=params,
+        searched=any(form.cleaned_data.values()),
+    )
+    return render(request, "public/donors/party_index.html", context)
+
+
+def donor_list(request):
+    return _party_index(request, Donor, "donor")
+
+
+def recipient_list(request):
+    return _party_index(request, Recipient, "recipient")
 
 
 def donor_detail(request, slug):
