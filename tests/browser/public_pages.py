@@ -26,7 +26,9 @@ PUBLIC_PAGES = [
     PublicPage("shipment", "/shipments/2020-CN-IT-101/"),
     PublicPage("countries", "/countries/"),
     PublicPage("country", "/countries/IT/"),
+    PublicPage("donors", "/donors/"),
     PublicPage("donor", "/donors/jack-ma-foundation/"),
+    PublicPage("recipients", "/recipients/"),
     PublicPage("recipient", "/recipients/lombardy/"),
     PublicPage("about the data", "/about/data/"),
 ]
