@@ -530,6 +530,21 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             .order_by("country")
         )
 
+    def count_by_route(self):
+        """Shipments per (donor countries, recipient country): rows of `donor_countries` (a
+        tuple of codes, empty for a shipment without donors), `recipient_country`, `shipments`.
+
+        One query, grouped on the shipment's own column of its donors'
+        countries, so the rows number the routes, never the shipments.
+        """
+        rows = (
+            self.order_by()
+            .values("donor_countries", recipient_country=F("recipient__country"))
+            .annotate(shipments=Count("id"))
+            .order_by("donor_countries", "recipient_country")
+        )
+        return [{**row, "donor_countries": search.codes_of(row["donor_countries"])} for row in rows]
+
     def count_by_donor(self):
         """Shipments per donor, the most first: rows of `slug`, `name`, `shipments`.
 

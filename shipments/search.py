@@ -36,6 +36,11 @@ def codes(values):
     return f" {' '.join(unique)} " if unique else ""
 
 
+def codes_of(column):
+    """The codes a donor column's value holds, in order: `codes()` read back."""
+    return tuple(column.split())
+
+
 def matches(value):
     """The condition for shipments whose searched text contains `value`, in any case."""
     return Q(search_text__contains=value.lower())
