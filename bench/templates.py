@@ -58,7 +58,13 @@ def main():
     [country] = largest_countries(1)
     # Each path, and the name of the cached page behind it if there is one.
     pages = {f"/shipments/?{query}" if query else "/shipments/": None for query in LIST_QUERIES}
-    pages.update({"/": "home", f"/countries/{country}/": f"country:{country}", BASELINE: None})
+    pages.update(
+        {
+            "/": "home:map=received",
+            f"/countries/{country}/": f"country:{country}:map=default",
+            BASELINE: None,
+        }
+    )
 
     def before(path):
         if pages[path]:

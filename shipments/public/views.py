@@ -22,6 +22,7 @@ from shipments.public import (
     form_choices,
     glossary,
     listing,
+    maps,
     parties,
     pledges,
     shipment_page,
@@ -31,8 +32,21 @@ from shipments.public.cache import cached, cached_page
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 
+def _bad_map_mode(request, error):
+    return render(request, "400.html", {"reason": str(error)}, status=400)
+
+
 def home(request):
-    return cached_page(request, "home", "public/home.html", summaries.overview)
+    try:
+        mode = maps.mode_of(request.GET) or maps.DEFAULT_MODE
+    except maps.MapModeError as error:
+        return _bad_map_mode(request, error)
+    return cached_page(
+        request,
+        f"home:map={mode}",
+        "public/home.html",
+        lambda: {**summaries.overview(), "world_map": maps.world_map(mode)},
+    )
 
 
 def about_data(request):
@@ -147,15 +161,27 @@ def country_detail(request, code):
         raise Http404("No country has this code.")
     if code != code.upper():
         return redirect("country-detail", code=code.upper(), permanent=True)
-    return cached_page(
-        request,
-        f"country:{code}",
-        "public/shipments/country_detail.html",
-        lambda: {
+    try:
+        mode = maps.mode_of(request.GET)
+    except maps.MapModeError as error:
+        return _bad_map_mode(request, error)
+
+    def context():
+        profile = summaries.country_profile(code)
+        shown = mode or maps.default_country_mode(profile["received"].count, profile["given"].count)
+        return {
             "code": code,
             "name": summaries.country_name(code),
-            **summaries.country_profile(code),
-        },
+            **profile,
+            "world_map": maps.country_map(code, shown),
+        }
+
+    # Without a `map` parameter the page shows the direction the data suggests.
+    return cached_page(
+        request,
+        f"country:{code}:map={mode or 'default'}",
+        "public/shipments/country_detail.html",
+        context,
     )
 
 
