@@ -129,3 +129,12 @@ def totals_json(rows):
         }
         for row in rows
     ]
+
+
+def facets_json(facets):
+    """{facet: [{"value", "label", "count"}]} from {facet: [FacetValue]}, the most shipments
+    first (see shipments.facets)."""
+    return {
+        name: [{"value": one.value, "label": one.label, "count": one.count} for one in values]
+        for name, values in facets.items()
+    }

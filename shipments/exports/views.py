@@ -12,8 +12,9 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from shipments import facets
 from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
-from shipments.exports.json import shipment_json, totals_json
+from shipments.exports.json import facets_json, shipment_json, totals_json
 from shipments.exports.ratelimit import over_limit, rate_limited
 from shipments.exports.slots import take_slot
 from shipments.filters import PAGE_PARAM, ShipmentFilter
@@ -169,6 +170,7 @@ def shipments_json(request):
         return request.build_absolute_uri("?" + query.urlencode())
 
     base_url = shipment_pages_url(request)
+    counts = facets.of_sample(filterset.qs)
     return JsonResponse(
         {
             "count": paginator.count,
@@ -177,6 +179,8 @@ def shipments_json(request):
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
             "totals": totals_json(filterset.qs.category_totals(filterset.category_slugs())),
+            "facets": facets_json(counts.values()),
+            "facets_exact": counts.exact,
             "results": [shipment_json(shipment, base_url) for shipment in page],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -1,0 +1,133 @@
+"""How many shipments of a selection hold each value of the list's facets: status,
+category, donor country, recipient country and donor kind.
+
+A shipment has one status and one recipient, so those counts add up to the
+selection's count; it may hold several categories, donor countries and donor
+kinds, and counts under each of them. The counting takes two queries at most,
+whatever the selection's size: one of the shipments' own columns (the donor
+columns of `shipments.search` spare a join to the donors), one of their
+supply lines by category.
+
+Beyond the list's count limit the counts are of a bounded sample of the
+selection (the rows the list read to count it): each is then a lower bound
+of the true count, and says so (`FacetCounts.exact`).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django_countries import countries
+
+from donors.models import Donor
+from shipments.models import Shipment, ShipmentItem
+
+# Counting every row of a large selection takes longer than showing a page of
+# it: the list counts up to this many (see shipments.public.listing), and the
+# facets are exact up to it too.
+COUNT_LIMIT = 1_000
+
+# The shipment's columns the counts read, in the order of `FacetCounts.add_rows`.
+SHIPMENT_FIELDS = ("status", "recipient__country", "donor_countries", "donor_kinds")
+
+# The facets, in the order the list and the JSON give them; each is a filter
+# of the list (shipments.filters.ShipmentFilter) of the same name.
+FACETS = ("status", "category", "donor_country", "recipient_country", "donor_kind")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """{facet: {value: shipments}}, and whether every count is exact (else a lower bound).
+
+    `category_names` names the categories counted, by slug.
+    """
+
+    counts: dict[str, dict[str, int]]
+    exact: bool
+    category_names: dict[str, str]
+
+    def values(self):
+        """{facet: [FacetValue]}, the most shipments first, then by label.
+
+        Labels are those of the data dictionary: statuses and donor kinds as
+        the models name them, countries by name, categories by their names.
+        """
+        labels = {
+            "status": dict(Shipment.Status.choices),
+            "category": self.category_names,
+            "donor_country": dict(countries),
+            "recipient_country": dict(countries),
+            "donor_kind": dict(Donor.Kind.choices),
+        }
+        facets = {}
+        for name in FACETS:
+            found = [
+                FacetValue(value, str(labels[name].get(value, value)), count)
+                for value, count in self.counts[name].items()
+            ]
+            facets[name] = sorted(found, key=lambda one: (-one.count, one.label))
+        return facets
+
+
+def _count(shipment_rows, category_rows, exact):
+    """FacetCounts of rows of `SHIPMENT_FIELDS` then a number of shipments, and of rows of a
+    category's slug and name then a number of shipments."""
+    counts = {name: Counter() for name in FACETS}
+    for status, recipient_country, donor_countries, donor_kinds, shipments in shipment_rows:
+        counts["status"][status] += shipments
+        counts["recipient_country"][recipient_country] += shipments
+        # Each code once per shipment: see shipments.search.codes.
+        for code in donor_countries.split():
+            counts["donor_country"][code] += shipments
+        for kind in donor_kinds.split():
+            counts["donor_kind"][kind] += shipments
+    names = {}
+    for slug, name, shipments in category_rows:
+        counts["category"][slug] += shipments
+        names[slug] = name
+    return FacetCounts({name: dict(counter) for name, counter in counts.items()}, exact, names)
+
+
+def _categories(items):
+    return (
+        items.order_by()
+        .values_list("category__slug", "category__name")
+        .annotate(Count("shipment", distinct=True))
+    )
+
+
+def of_selection(shipments):
+    """Exact FacetCounts of a whole selection of published shipments, in two grouped queries
+    (for selections whose figures are kept in the cache: at a million shipments, seconds)."""
+    rows = shipments.order_by().values_list(*SHIPMENT_FIELDS).annotate(Count("pk"))
+    items = ShipmentItem.objects.filter(shipment__in=shipments.order_by().values("pk"))
+    return _count(rows, _categories(items), exact=True)
+
+
+def of_head(head, exact):
+    """FacetCounts of rows of a shipment's key then `SHIPMENT_FIELDS`, read from a selection
+    (all of it when `exact`, else a sample of it), in one query for their categories."""
+    rows = [(*row[1:], 1) for row in head]
+    items = ShipmentItem.objects.filter(shipment_id__in=[row[0] for row in head])
+    return _count(rows, _categories(items) if head else [], exact)
+
+
+def read_head(shipments, limit=None):
+    """Up to `limit` + 1 rows of a selection, in no order: each a key then `SHIPMENT_FIELDS`."""
+    limit = COUNT_LIMIT if limit is None else limit
+    return list(shipments.order_by().values_list("pk", *SHIPMENT_FIELDS)[: limit + 1])
+
+
+def of_sample(shipments, limit=None):
+    """FacetCounts of a selection, exact up to `limit` shipments (COUNT_LIMIT by default),
+    beyond it lower bounds from `limit` + 1 of them; two queries."""
+    limit = COUNT_LIMIT if limit is None else limit
+    head = read_head(shipments, limit)
+    return of_head(head, exact=len(head) <= limit)
