@@ -13,7 +13,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator, validate_slug
-from django.db.models import Q
+from django.db.models import Q, Value
 from django_countries import countries
 
 from donors.models import Donor, Recipient
@@ -114,7 +114,7 @@ PARTY_PARAMETERS = [
 
 
 class ShipmentFilterForm(forms.Form):
-    """Matches the parties given by slug or by name, one query for each kind of party.
+    """Matches the parties given by slug or by name, in one query for both kinds of party.
 
     A name is matched whole and in any case among the parties with published
     shipments, and becomes their names as published. A name that matches none
@@ -131,21 +131,48 @@ class ShipmentFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        wanted = {}
         for party in PARTY_PARAMETERS:
             slugs = cleaned.get(party.slug) or []
             names = cleaned.get(party.name) or []
-            if not slugs and not names:
-                continue
-            wanted = functools.reduce(
-                or_, [Q(slug__in=slugs), *(Q(name__iexact=name) for name in names)]
-            )
-            found = list(public_parties(party.model).filter(wanted).values_list("slug", "name"))
-            self.slug_names[party.slug] = {slug: name for slug, name in found if slug in slugs}
+            if slugs or names:
+                wanted[party] = (slugs, names)
+        # One query for donors and recipients alike, so that a list filtered by
+        # both stays within its budget of queries.
+        found = {party: [] for party in wanted}
+        for party, slug, name in self.find_parties(wanted):
+            found[party].append((slug, name))
+        for party, (slugs, names) in wanted.items():
+            self.slug_names[party.slug] = {
+                slug: name for slug, name in found[party] if slug in slugs
+            }
             if names:
-                matched = self.match_names(party, names, [name for _, name in found])
+                matched = self.match_names(party, names, [name for _, name in found[party]])
                 if matched is not None:
                     cleaned[party.name] = matched
         return cleaned
+
+    @staticmethod
+    def find_parties(wanted):
+        """(PartyParameters, slug, name) of the public parties {PartyParameters: (slugs,
+        names)} asks for, by slug or by name in any case."""
+        queries = [
+            public_parties(party.model)
+            .filter(
+                functools.reduce(
+                    or_, [Q(slug__in=slugs), *(Q(name__iexact=name) for name in names)]
+                )
+            )
+            .annotate(parameter=Value(party.slug))
+            .order_by()
+            .values_list("parameter", "slug", "name")
+            for party, (slugs, names) in wanted.items()
+        ]
+        if not queries:
+            return []
+        by_parameter = {party.slug: party for party in wanted}
+        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        return [(by_parameter[parameter], slug, name) for parameter, slug, name in rows]
 
     def match_names(self, party, names, published):
         """The published names `names` match, in any case; None, with an error, if one

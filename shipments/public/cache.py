@@ -27,16 +27,19 @@ COMPUTE_TIMEOUT = 120
 WAIT = 0.1
 
 
-def cached(name, compute):
+def cached(name, compute, version=None):
     """`compute()`, or the value it returned earlier for the current data version.
 
     `name` must say everything the value depends on besides the data, e.g.
-    `country:IT`. One query for the version; none more on a hit. After a
-    change, the first request adds the figures up again (seconds, at a
-    million shipments) and the others asking for them meanwhile wait for
+    `country:IT`. One query for the version, unless the caller read it
+    (`version`, for several values of one request); none more on a hit.
+    After a change, the first request adds the figures up again (seconds, at
+    a million shipments) and the others asking for them meanwhile wait for
     its result rather than add them up alongside it.
     """
-    key = f"public:{DataVersion.current()}:{name}"
+    if version is None:
+        version = DataVersion.current()
+    key = f"public:{version}:{name}"
     value = cache.get(key)
     if value is not None:
         return value

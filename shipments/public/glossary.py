@@ -1,5 +1,5 @@
-"""Plain-language definitions of the data's coded values and of the JSON's totals, for the
-data dictionary.
+"""Plain-language definitions of the data's coded values and of the JSON's totals and
+facets, for the data dictionary.
 
 Keyed by the models' choices: a value added to a model without a definition
 here fails a test, rather than appearing on /about/data/ unexplained.
@@ -158,6 +158,32 @@ PARAMETERS = {
     "page": "The page of the list or of the JSON, from 1. The CSVs always hold the whole "
     "selection.",
     "bom": "bom=1 starts a CSV with a byte-order mark, so that Excel reads its accents right.",
+}
+
+# The JSON's facets (shipments.facets): each facet, then the fields of each of its values.
+FACETS = {
+    "status": "How many shipments of the selection have each status; these counts add up to "
+    "the selection's count.",
+    "category": "How many shipments hold supplies of each category (by slug); a shipment "
+    "holding several categories counts under each.",
+    "donor_country": "How many shipments have a donor from each country (ISO 3166-1 alpha-2, "
+    "or EU); a joint shipment counts once under each of its donors' countries.",
+    "recipient_country": "How many shipments went to a recipient in each country; these "
+    "counts add up to the selection's count.",
+    "donor_kind": "How many shipments have a donor of each kind; a shipment whose donors are "
+    "of several kinds counts under each.",
+}
+
+FACET_FIELDS = {
+    "value": "The value as the filter of the same name takes it: add it to the query string "
+    "(e.g. donor_country=CN) to list those shipments.",
+    "label": "The value's name, as this page and the site name it.",
+    "count": "How many shipments of the selection hold the value. When facets_exact is false, "
+    "the least there are.",
+    "facets_exact": "Beside facets: true when every count is exact. The counts are exact for a "
+    "selection of up to 1,000 shipments, for the whole list and for one value of one of the "
+    "facets' filters; beyond that they are counted on 1,001 shipments of the selection, so "
+    "each is a lower bound, and this is false.",
 }
 
 COLUMN_KINDS = {

@@ -15,7 +15,9 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django_countries import countries
 
+from shipments.facets import COUNT_LIMIT
 from shipments.filters import PAGE_PARAM
+from shipments.public.jinja2 import in_sentence
 from shipments.sorts import DESCENDING, SORTS
 
 PAGE_SIZE = 50
@@ -101,6 +103,96 @@ def active_filters(filterset):
     return active
 
 
+@dataclass(frozen=True)
+class FacetLink:
+    """One value of a facet: how many listed shipments hold it, and a link that adds it to
+    the filters (or, when `selected`, removes it)."""
+
+    value: str
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetLink]
+
+
+def facets(filterset, counts):
+    """The list's Facets from `counts` (shipments.facets.FacetCounts) of its selection.
+
+    Several values of one filter select shipments holding any of them, so a
+    link that adds a value to a filter in use widens the selection.
+    """
+    used = filterset.filters_in_use()
+    params = filter_params(filterset)
+    found = []
+    for name, values in counts.values().items():
+        chosen = used.get(name, [])
+        links = []
+        for one in values:
+            selected = one.value in chosen
+            if selected:
+                target = [other for other in chosen if other != one.value]
+            else:
+                target = [*chosen, one.value]
+            url = url_with(params, **{name: target, PAGE_PARAM: None})
+            links.append(FacetLink(one.value, one.label, one.count, url, selected))
+        found.append(Facet(name, filterset.form.fields[name].label, links))
+    return found
+
+
+def _any_of(words):
+    """ "masks", "masks or gloves", "masks, gloves or ventilators"."""
+    words = list(words)
+    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def selection_summary(filterset, paginator):
+    """Words saying what the list holds, e.g. "12 shipments of masks from China to Italy,
+    delivered" (call only on a valid filterset)."""
+    used = filterset.filters_in_use()
+    rest = dict(used)
+    count = paginator.count
+    if paginator.count_is_exact:
+        words = [f"{count:,} shipment{'' if count == 1 else 's'}"]
+    else:
+        words = [f"More than {paginator.limit:,} shipments"]
+
+    def labels(name):
+        choices = dict(filterset.form.fields[name].choices)
+        return [str(choices.get(value, value)) for value in rest.pop(name, [])]
+
+    if "q" in rest:
+        words.append(f"matching “{rest.pop('q')[0]}”")
+    if "category" in rest:
+        words.append("of " + _any_of(in_sentence(label) for label in labels("category")))
+    if "donor_country" in rest:
+        words.append("from " + _any_of(labels("donor_country")))
+    if "recipient_country" in rest:
+        words.append("to " + _any_of(labels("recipient_country")))
+    if "donor_kind" in rest:
+        kinds = _any_of(label.lower() for label in labels("donor_kind"))
+        words.append(f"given by a donor of kind {kinds}")
+    after, before = rest.pop("shipped_after", [None])[0], rest.pop("shipped_before", [None])[0]
+    if after and before:
+        words.append(f"shipped from {after.isoformat()} to {before.isoformat()}")
+    elif after or before:
+        words.append(
+            f"shipped on or {'after' if after else 'before'} {(after or before).isoformat()}"
+        )
+    sentence = " ".join(words)
+    if "status" in rest:
+        sentence += ", " + _any_of(label.lower() for label in labels("status"))
+    if rest:
+        sentence += f", with {len(rest)} more filter{'' if len(rest) == 1 else 's'}"
+    return sentence
+
+
 # The list's columns: (heading, sort key or None, CSS class, hint). The Date column shows
 # each shipment's best-known date (arrived, else shipped, else announced); its heading
 # sorts by shipping date, the list's own order, and says so. The arrival and
@@ -178,11 +270,10 @@ def downloads(filterset):
 
 
 # Counting every row of a large selection, or adding it up, takes longer than
-# showing a page of it: beyond this many, the list says "more than 1,000",
-# and shows the totals only of the selections kept in the cache. Counting
-# ten times as far took up to a third of a second for a combination of
-# filters at a million shipments.
-COUNT_LIMIT = 1_000
+# showing a page of it: beyond COUNT_LIMIT (1,000), the list says "more than
+# 1,000", shows the totals only of the selections kept in the cache, and
+# facets counted on the rows it read. Counting ten times as far took up to a
+# third of a second for a combination of filters at a million shipments.
 # Far beyond any data; keeps the row offset within what databases accept.
 MAX_PAGE = 10**9
 
@@ -191,24 +282,28 @@ class ListPaginator(Paginator):
     """Pages of a selection that may hold millions of rows, in a constant number of queries.
 
     Unless the caller knows the count (e.g. from cached totals), one query
-    reads the keys of up to `limit` + 1 rows of the selection: their number
-    is the count, exact up to `limit` (`count_is_exact`), and within it they
-    are the whole selection (`keys`), so that its totals need not filter it
-    again. Beyond it, pages are numbered but not counted, and a page past
-    the end is found empty. Each page is one query: the keys of its rows,
+    reads the keys of up to `limit` + 1 rows of the selection (`head`), each
+    with the columns `fields` names: their number is the count, exact up to
+    `limit` (`count_is_exact`), and within it they are the whole selection
+    (`keys`), so that its totals and facets need not filter it again.
+    Beyond it, pages are numbered but not counted, and a page past the end
+    is found empty. Each page is one query: the keys of its rows,
     which the index of the list's order gives without reading the table,
     then those rows.
     """
 
-    def __init__(self, object_list, per_page, count=None, limit=None):
+    def __init__(self, object_list, per_page, count=None, limit=None, fields=()):
         super().__init__(object_list, per_page)
         self.known_count = count
         self.limit = COUNT_LIMIT if limit is None else limit
+        self.fields = fields
 
     @cached_property
     def head(self):
-        """Keys of up to `limit` + 1 rows, in no order (unread when the count is known)."""
-        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.limit + 1])
+        """Up to `limit` + 1 rows, in no order, each a key then `fields` (unread when the
+        count is known)."""
+        rows = self.object_list.order_by().values_list("pk", *self.fields)
+        return list(rows[: self.limit + 1])
 
     @cached_property
     def count(self):
@@ -222,7 +317,7 @@ class ListPaginator(Paginator):
     def keys(self):
         """Every key of the selection when it is within the limit, else None."""
         if self.known_count is None and self.count <= self.limit:
-            return self.head
+            return [row[0] for row in self.head]
         return None
 
     @cached_property
@@ -262,12 +357,13 @@ class ListPage(Page):
         return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
 
 
-def paginate(queryset, number, count=None):
+def paginate(queryset, number, count=None, fields=()):
     """The requested page; a page that is not a number is a 400, one past the end a 404.
 
-    `count`, when the caller knows it, spares counting the selection.
+    `count`, when the caller knows it, spares counting the selection; else
+    the rows read to count it hold the columns `fields` names.
     """
-    paginator = ListPaginator(queryset, PAGE_SIZE, count=count)
+    paginator = ListPaginator(queryset, PAGE_SIZE, count=count, fields=fields)
     try:
         return paginator.page(number or 1)
     except PageNotAnInteger as error:

@@ -13,8 +13,16 @@ from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
+from shipments import facets
 from shipments.filters import ShipmentFilter
-from shipments.models import SENT_STATUSES, Shipment, ShipmentItem, Unit, words_of_lines
+from shipments.models import (
+    SENT_STATUSES,
+    DataVersion,
+    Shipment,
+    ShipmentItem,
+    Unit,
+    words_of_lines,
+)
 from shipments.public.cache import cached
 from shipments.public.charts import bar_chart, quantity_chart, timeline_chart, timeline_period
 
@@ -287,8 +295,9 @@ CACHED_SELECTION_FILTERS = (
 )
 
 
-def cached_list_totals(filterset):
-    """The totals of a valid list selection when they are of those kept in the cache, else None."""
+def cached_list_summary(filterset):
+    """(totals, facet counts) of a valid list selection when they are of those kept in the
+    cache, else None; one query on a hit."""
     used = filterset.filters_in_use()
     if not used:
         key = "totals"
@@ -300,7 +309,11 @@ def cached_list_totals(filterset):
     else:
         return None
     categories = filterset.category_slugs()
-    return cached(key, lambda: selection_totals(filterset.qs, categories))
+    version = DataVersion.current()
+    totals = cached(key, lambda: selection_totals(filterset.qs, categories), version)
+    # Counted through the whole selection, so exact however large it is.
+    counts = cached(f"facets:{key}", lambda: facets.of_selection(filterset.qs), version)
+    return totals, counts
 
 
 def _query(params):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_countries import countries
 
 from donors.models import Donor, Recipient
+from shipments import facets
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.models import (
@@ -56,6 +57,8 @@ def about_data(request):
         "item_columns": ITEM_COLUMNS,
         "column_kinds": glossary.COLUMN_KINDS,
         "totals_fields": glossary.TOTALS_FIELDS,
+        "facets": glossary.FACETS,
+        "facet_fields": glossary.FACET_FIELDS,
         "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
@@ -85,25 +88,35 @@ def shipment_list(request):
     # would silently list more than was asked for.
     if not filterset.is_valid():
         return render(request, "public/shipments/shipment_list.html", context, status=400)
-    totals = summaries.cached_list_totals(filterset)
+    cached_summary = summaries.cached_list_summary(filterset)
+    totals, counts = cached_summary or (None, None)
     page = listing.paginate(
         filterset.qs.for_tables(),
         request.GET.get(PAGE_PARAM),
         count=totals.shipments if totals else None,
+        fields=facets.SHIPMENT_FIELDS,
     )
+    paginator = page.paginator
     # Adding up a large selection on every visit would take seconds: one
     # within the count limit is added up from the keys the paginator read; of
     # a larger one, only the totals kept in the cache are shown.
-    if totals is None and page.paginator.keys is not None:
-        selection = Shipment.objects.published().filter(pk__in=page.paginator.keys)
+    if totals is None and paginator.keys is not None:
+        selection = Shipment.objects.published().filter(pk__in=paginator.keys)
         totals = summaries.selection_totals(selection, filterset.category_slugs())
+    # Facets are always shown: of a large selection, counted on the rows the
+    # paginator read, each then a lower bound.
+    if counts is None:
+        counts = facets.of_head(paginator.head, exact=paginator.count_is_exact)
     context.update(
         page=page,
         params=listing.filter_params(filterset),
         active_filters=listing.active_filters(filterset),
+        summary=listing.selection_summary(filterset, paginator),
         headings=listing.sort_headings(filterset),
         downloads=listing.downloads(filterset),
         totals=totals,
+        facets=listing.facets(filterset, counts),
+        facets_exact=counts.exact,
         count_limit=listing.COUNT_LIMIT,
     )
     return render(request, "public/shipments/shipment_list.html", context)

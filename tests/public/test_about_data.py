@@ -65,6 +65,19 @@ def test_every_field_of_the_json_totals_is_documented_in_order(client, page):
         assert escape(definition) in section
 
 
+def test_every_facet_of_the_json_and_its_fields_are_documented(client, page):
+    ShipmentItemFactory()
+    data = client.get("/shipments.json").json()
+    assert list(data["facets"]) == list(glossary.FACETS)
+    [value] = data["facets"]["status"]
+    assert [*value, "facets_exact"] == list(glossary.FACET_FIELDS)
+    section = page[page.index('id="json-facets"') :]
+    for name in [*glossary.FACETS, *glossary.FACET_FIELDS]:
+        assert f"<code>{name}</code>" in section
+    for definition in [*glossary.FACETS.values(), *glossary.FACET_FIELDS.values()]:
+        assert escape(definition) in section
+
+
 def test_every_category_is_defined(page):
     for supply_category in SupplyCategory.objects.all():
         assert f"<code>{supply_category.slug}</code>" in page
