@@ -170,7 +170,7 @@ def shipments_json(request):
         return request.build_absolute_uri("?" + query.urlencode())
 
     base_url = shipment_pages_url(request)
-    counts = facets.of_sample(filterset.qs)
+    counts = facets.of_sample(filterset.qs, filterset.categories())
     return JsonResponse(
         {
             "count": paginator.count,

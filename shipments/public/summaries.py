@@ -312,7 +312,9 @@ def cached_list_summary(filterset):
     version = DataVersion.current()
     totals = cached(key, lambda: selection_totals(filterset.qs, categories), version)
     # Counted through the whole selection, so exact however large it is.
-    counts = cached(f"facets:{key}", lambda: facets.of_selection(filterset.qs), version)
+    counts = cached(
+        f"facets:{key}", lambda: facets.of_selection(filterset.qs, filterset.categories()), version
+    )
     return totals, counts
 
 

@@ -106,7 +106,9 @@ def shipment_list(request):
     # Facets are always shown: of a large selection, counted on the rows the
     # paginator read, each then a lower bound.
     if counts is None:
-        counts = facets.of_head(paginator.head, exact=paginator.count_is_exact)
+        counts = facets.of_head(
+            paginator.head, filterset.categories(), exact=paginator.count_is_exact
+        )
     context.update(
         page=page,
         params=listing.filter_params(filterset),

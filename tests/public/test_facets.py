@@ -235,12 +235,11 @@ def test_the_json_has_the_facets_as_the_issue_specifies(client, shipments):
 def test_beyond_the_limit_counts_are_lower_bounds_and_say_so(client, shipments, small_limit):
     # Two filters: a selection whose figures are not kept in the cache.
     query = "recipient_country=IT,ES,BE&status=delivered,dispatched,pledged,cancelled"
-    exact = {}
-    for name in FACETS:
-        exact[name] = {
-            value.value: value.count
-            for value in facets.of_sample(_qs(query), limit=100).values()[name]
-        }
+    filterset = ShipmentFilter(QueryDict(query))
+    assert filterset.is_valid()
+    whole = facets.of_sample(filterset.qs, filterset.categories(), limit=100)
+    assert whole.exact
+    exact = {name: {v.value: v.count for v in values} for name, values in whole.values().items()}
     response, found = listing_facets(client, query)
     assert response.context["facets_exact"] is False
     for name, facet in found.items():
@@ -254,12 +253,6 @@ def test_beyond_the_limit_counts_are_lower_bounds_and_say_so(client, shipments, 
     data = json_facets(client, query)
     assert data["facets_exact"] is False
     assert sum(value["count"] for value in data["facets"]["status"]) == 6
-
-
-def _qs(query):
-    filterset = ShipmentFilter(QueryDict(query))
-    assert filterset.is_valid()
-    return filterset.qs
 
 
 def test_facets_kept_in_the_cache_are_exact_beyond_the_limit(client, shipments, small_limit):
@@ -316,3 +309,20 @@ def test_query_counts_are_pinned(client, shipments, django_assert_num_queries):
     # each data version, the page, its donors, its supply lines
     with django_assert_num_queries(5):
         listing_facets(client, "recipient_country=IT")
+
+
+def test_the_list_shows_the_values_with_most_shipments_and_says_how_many_more(
+    client, shipments, monkeypatch
+):
+    monkeypatch.setattr(listing, "FACET_SIZE", 1)
+    _, found = listing_facets(client, "donor_country=JP,US")
+    countries = found["donor_country"]
+    # Every selected value stays, whatever its rank.
+    assert [(v.value, v.count) for v in countries.values] == [("US", 5), ("JP", 4)]
+    assert countries.more == 1
+    monkeypatch.setattr(listing, "FACET_SIZE", 2)
+    response, found = listing_facets(client, "")
+    assert [value.value for value in found["category"].values] == ["masks", "gloves"]
+    assert found["category"].more == 4
+    assert "and 4 more:" in response.content.decode()
+    assert len(json_facets(client)["facets"]["category"]) == 6
