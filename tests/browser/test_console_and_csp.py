@@ -80,3 +80,15 @@ def test_staff_pages_and_widgets_run_without_errors(page, aid_world, browser_pro
     page.get_by_role("button", name="Add another Shipment item").click()
     expect(page.locator("#id_items-1-description")).to_be_visible()
     assert not browser_problems
+
+
+def test_the_first_visit_finds_the_site_icon(page, aid_world, browser_problems):
+    loaded = {}
+    page.on("response", lambda response: loaded.setdefault(response.url, response))
+    page.goto("/")
+    icon = page.locator("link[rel=icon]").evaluate("link => link.href")
+    expect(page.locator(".brand img")).to_have_js_property("complete", True)
+    assert loaded[icon].status == 200
+    assert loaded[icon].header_value("content-type") == "image/svg+xml"
+    assert page.locator(".brand img").evaluate("image => image.naturalWidth") > 0
+    assert not browser_problems

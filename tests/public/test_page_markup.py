@@ -79,3 +79,13 @@ def test_the_stylesheet_is_served_locally(client, db):
     [stylesheet] = [link for link in elements(response, "link") if link.get("rel") == "stylesheet"]
     assert stylesheet["href"].startswith("/static/")
     assert client.get(stylesheet["href"]).status_code == 200
+
+
+def test_every_page_names_the_site_icon_served_locally(client, db):
+    for path in ["/", "/no-such-page/"]:
+        [icon] = [link for link in elements(client.get(path), "link") if link.get("rel") == "icon"]
+        assert icon["type"] == "image/svg+xml"
+        assert icon["href"].startswith("/static/img/favicon")
+    response = client.get(icon["href"])
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
