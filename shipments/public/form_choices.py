@@ -9,10 +9,12 @@ cache until the data changes, with the categories the form validates against.
 
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from shipments.filters import supply_categories
 from shipments.models import Shipment
 from shipments.public.cache import cached
-from shipments.public.jinja2 import country_name, selected_values
+from shipments.public.jinja2 import country_names, selected_values
 
 # Suggestions a name box offers: enough for every party a reader is likely to
 # look for, few enough to keep the page light (the box takes any name).
@@ -78,11 +80,12 @@ def offered(choices, form):
     country name, labelled with their counts ("Italy (6)"), with any country the reader
     chose that has none; for a name field, the names to suggest."""
     options = {}
+    names = country_names(translation.get_language())
     for name in COUNTRY_FIELDS:
         counts = choices.country_counts[name]
-        codes = set(counts) | (selected_values(form[name]) & set(dict(form.fields[name].choices)))
+        codes = set(counts) | {code for code in selected_values(form[name]) if code in names}
         options[name] = sorted(
-            ((code, f"{country_name(code)} ({counts.get(code, 0):,})") for code in codes),
+            ((code, f"{names[code]} ({counts.get(code, 0):,})") for code in codes),
             key=lambda option: option[1].casefold(),
         )
     for name in NAME_FIELDS:
