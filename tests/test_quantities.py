@@ -181,12 +181,12 @@ def test_the_shipment_page_says_what_the_report_says(client):
         item.save()
     page = " ".join(client.get("/shipments/WORDS-1/").content.decode().split())
     for shown in [
-        ">40,000<",
-        ">about 20<",
-        '>at least 2,000,000 <span class="note">(“over 2 million”)</span><',
-        '>at most 500 <span class="note">(“up to 500”)</span><',
-        '>100 to 200 <span class="note">(“one to two hundred”)</span><',
-        '>at least 24 <span class="note">(“dozens”)</span><',
+        ">40,000 pieces<",
+        ">about 20 pieces<",
+        '>at least 2,000,000 pieces <span class="note">(“over 2 million”)</span><',
+        '>at most 500 pieces <span class="note">(“up to 500”)</span><',
+        '>100 to 200 pieces <span class="note">(“one to two hundred”)</span><',
+        '>at least 24 pieces <span class="note">(“dozens”)</span><',
         '><span class="unknown">not given</span><',
     ]:
         assert shown in page
