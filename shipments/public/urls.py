@@ -5,6 +5,8 @@ from shipments.public import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/data/", views.about_data, name="about-data"),
+    path("openapi.json", views.openapi_json, name="openapi-json"),
+    path("api/", views.api_docs, name="api"),
     path("shipments/", views.shipment_list, name="shipment-list"),
     path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),

@@ -1,9 +1,11 @@
 """Every page a reader sees: the home page, the data dictionary, the list of shipments,
 one shipment, the countries, and the donors' and recipients' pages."""
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from donors.models import Donor, Recipient
@@ -20,10 +22,12 @@ from shipments.models import (
     public_parties,
 )
 from shipments.public import (
+    api_page,
     form_choices,
     glossary,
     listing,
     maps,
+    openapi,
     parties,
     pledges,
     shipment_page,
@@ -73,6 +77,33 @@ def about_data(request):
         "sorts": sort_choices(),
     }
     return render(request, "public/about_data.html", context)
+
+
+def site_url(request):
+    """The site's address, without a trailing slash: the API description's server."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_safe
+def openapi_json(request):
+    """The OpenAPI description of /shipments.json and both CSVs, generated."""
+    return JsonResponse(
+        openapi.description(site_url(request)), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def api_docs(request):
+    """The API's description read out as a page."""
+    description = openapi.description(site_url(request))
+    context = {
+        "info": description["info"],
+        "openapi_version": description["openapi"],
+        "operations": api_page.operations(description),
+        "short_list": api_page.SHORT_LIST,
+        "export_rate": openapi.rate_words(),
+        "downloads_per_client": settings.DOWNLOADS_PER_CLIENT,
+    }
+    return render(request, "public/api.html", context)
 
 
 def shipment_list(request):

@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     PublicPage("recipients", "/recipients/"),
     PublicPage("recipient", "/recipients/lombardy/"),
     PublicPage("about the data", "/about/data/"),
+    PublicPage("data api", "/api/"),
 ]
 
 
