@@ -39,6 +39,7 @@ from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.imports.run import ImportRun
 from shipments.models import (
+    Emergency,
     PendingChange,
     Rejection,
     Shipment,
@@ -55,6 +56,24 @@ TEMPLATE_FORMATS = {"csv": ("text/csv", CSV), "xlsx": (XLSX.CONTENT_TYPE, XLSX)}
 class SupplyCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "default_unit", "sort_order"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Emergency)
+class EmergencyAdmin(StaffAdmin):
+    """The crises shipments are filed under; the default one is new shipments'."""
+
+    list_display = ["name", "glide", "started_on", "is_default", "shipment_count"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "glide"]
+    fields = ["name", "glide", "started_on", "description", "is_default"]
+
+    def get_queryset(self, request):
+        # Each row's number of shipments, in the list's one query.
+        return super().get_queryset(request).annotate(shipment_count=Count("shipments"))
+
+    @admin.display(description="shipments", ordering="shipment_count")
+    def shipment_count(self, obj):
+        return obj.shipment_count
 
 
 class DonorCountryFilter(CountryListFilter):
@@ -175,6 +194,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                     "reference",
                     "donors",
                     "recipient",
+                    "emergency",
                     "status",
                     "is_published",
                     "loaded_version",
@@ -219,6 +239,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     list_filter = [
         "status",
         "is_published",
+        "emergency",
         "terms",
         DonorCountryFilter,
         RecipientCountryFilter,

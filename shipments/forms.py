@@ -25,6 +25,7 @@ class ShipmentAdminForm(forms.ModelForm):
             "reference",
             "donors",
             "recipient",
+            "emergency",
             "status",
             "is_published",
             "origin_country",
@@ -62,6 +63,17 @@ class ShipmentAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].required = False
         self.fields["loaded_version"].initial = self.instance.version
+        if "emergency" in self.fields:
+            self.fields["emergency"].required = False
+
+    def clean_emergency(self):
+        # A form sent without one (a change held for review from before
+        # emergencies were recorded) keeps the shipment's: a new one's is the
+        # default emergency.
+        chosen = self.cleaned_data.get("emergency")
+        if chosen is None and self.instance.emergency_id is not None:
+            return self.instance.emergency
+        return chosen
 
     def clean(self):
         cleaned_data = super().clean()

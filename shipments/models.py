@@ -115,6 +115,104 @@ class SupplyCategory(models.Model):
         return self.name
 
 
+# A GLIDE number (glidenumber.net, the GLobal IDEntifier of disasters that OCHA's
+# FTS, IATI's humanitarian scope and ReliefWeb join records on): the hazard's
+# two-letter code (EP epidemic, FL flood, EQ earthquake, ...), the year, a
+# six-digit serial, and the ISO 3166 alpha-3 code of the country struck, or a
+# three-digit code for an event of no one country (COVID-19: EP-2020-000012-001).
+GLIDE_PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{6}-[A-Z0-9]{3}$"
+GLIDE_EXAMPLE = "EP-2020-000012-001"
+glide_validator = RegexValidator(
+    GLIDE_PATTERN,
+    f"Write a GLIDE number as XX-YYYY-NNNNNN-CCC: the hazard's two letters, the year, "
+    f"six digits and the country's three letters (or digits), e.g. {GLIDE_EXAMPLE}.",
+)
+
+
+def is_glide(text):
+    """Whether `text` is written as a GLIDE number (upper case)."""
+    return glide_validator.regex.match(text) is not None
+
+
+# The emergency the tracker began with; migration 0017 creates it as the default.
+COVID_19 = {"glide": GLIDE_EXAMPLE, "name": "COVID-19"}
+
+
+class EmergencyQuerySet(models.QuerySet):
+    def default(self):
+        """The emergency new shipments belong to unless staff pick another; None if none is."""
+        return self.filter(is_default=True).first()
+
+    def covid_19(self):
+        """COVID-19, which the demo and synthetic data sets are of (made again if deleted)."""
+        emergency, _ = self.get_or_create(
+            glide=COVID_19["glide"], defaults={"name": COVID_19["name"]}
+        )
+        return emergency
+
+
+class Emergency(models.Model):
+    """A crisis that aid is sent for, named by its GLIDE number; reference data, like the
+    supply categories. COVID-19 is created by a migration."""
+
+    name = models.CharField(max_length=100, help_text="As readers know it, e.g. COVID-19.")
+    glide = models.CharField(
+        "GLIDE number",
+        # Longer than any GLIDE number, so a wrong one is told its format, not its length.
+        max_length=30,
+        unique=True,
+        validators=[glide_validator],
+        help_text=f"The emergency's GLIDE number (glidenumber.net), e.g. {GLIDE_EXAMPLE} for "
+        "COVID-19. Files and links select shipments by it: do not change it once published.",
+    )
+    started_on = models.DateField(null=True, blank=True, help_text="When the emergency began.")
+    description = models.TextField(blank=True, help_text="What the emergency was, in brief.")
+    is_default = models.BooleanField(
+        "default",
+        default=False,
+        help_text="New shipments, and imported files without a crisis column, belong to the "
+        "default emergency. Only one emergency is the default.",
+    )
+
+    objects = EmergencyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "name"]
+        verbose_name_plural = "emergencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="emergency_one_default",
+                violation_error_message="Only one emergency is the default.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.glide})"
+
+    def save(self, *args, **kwargs):
+        # One default at a time: making this one the default makes it the only one.
+        # Saved one by one (there is at most one), so the history records the change.
+        with transaction.atomic(using=kwargs.get("using")):
+            if self.is_default:
+                for other in Emergency.objects.filter(is_default=True).exclude(pk=self.pk):
+                    other.is_default = False
+                    other.save(update_fields=["is_default"])
+            super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Staff may type it in lower case, or paste it with spaces around.
+        self.glide = (self.glide or "").strip().upper()
+        super().clean_fields(exclude)
+
+
+def default_emergency():
+    """The key of the default emergency (a new shipment's), or None when there is none."""
+    return Emergency.objects.filter(is_default=True).values_list("pk", flat=True).first()
+
+
 _bulk_writing = ContextVar("bulk_writing", default=False)
 
 
@@ -656,6 +754,13 @@ class Shipment(models.Model):
         "is one shipment with several donors.",
     )
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="shipments")
+    emergency = models.ForeignKey(
+        Emergency,
+        on_delete=models.PROTECT,
+        related_name="shipments",
+        default=default_emergency,
+        help_text="The crisis the aid was sent for; the default emergency unless you pick another.",
+    )
     origin_country = CountryField(
         help_text="Country the supplies came from. Left blank, it is the donors' country."
     )

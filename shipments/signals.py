@@ -27,6 +27,7 @@ from django.db.models.signals import (
 from donors.models import Donor, Recipient, parties_updated
 from shipments.models import (
     DataVersion,
+    Emergency,
     Shipment,
     ShipmentItem,
     Source,
@@ -36,7 +37,7 @@ from shipments.models import (
 )
 from shipments.search import DERIVED_COLUMNS, codes, search_text
 
-WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory]
+WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory, Emergency]
 
 # The fields of each model that the derived columns are made of: writing any
 # of them rewrites the columns of the shipments concerned. A party's name is

@@ -136,7 +136,7 @@ def reference_data(request):
     """Put back the rows data migrations create, for transactional tests.
 
     A transactional test empties every table when it ends, the supply
-    categories, staff roles and data version included; the next one starts by
+    categories, emergencies, staff roles and data version included; the next one starts by
     recreating them as the migrations do.
     """
     marker = request.node.get_closest_marker("django_db")
@@ -152,6 +152,8 @@ def reference_data(request):
         ("shipments.migrations.0004_roles", "create_roles"),
         ("shipments.migrations.0012_pending_changes", "let_staff_see_pending_changes"),
         ("shipments.migrations.0014_rejections", "let_staff_record_rejections"),
+        ("shipments.migrations.0017_emergencies", "create_covid_19"),
+        ("shipments.migrations.0017_emergencies", "let_staff_pick_emergencies"),
     ]:
         getattr(import_module(migration), function)(apps, None)
     # Migration 0011 draws the database's first data version.

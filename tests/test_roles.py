@@ -59,8 +59,12 @@ def test_roles_hold_exactly_their_permissions():
     models = ["donor", "recipient", "shipment", "shipmentitem", "source", "rejection"]
     assert entry == {
         f"{action}_{model}" for model in models for action in ("view", "add", "change")
-    } | {"view_supplycategory", "view_pendingchange"}
-    assert editor == entry | {f"delete_{model}" for model in models} | {"publish_shipment"}
+    } | {"view_supplycategory", "view_pendingchange", "view_emergency"}
+    assert editor == entry | {f"delete_{model}" for model in models} | {
+        "publish_shipment",
+        "add_emergency",
+        "change_emergency",
+    }
 
 
 @pytest.mark.parametrize("url", [SHIPMENT_URL, "/admin/donors/donor/", "/admin/"])

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from donors.models import Donor, Recipient
 from shipments.demo import data
-from shipments.models import Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import Emergency, Shipment, ShipmentItem, Source, SupplyCategory
 
 # The shipment fields a demo row gives as they are; one it leaves out takes its default.
 SHIPMENT_FIELDS_AS_GIVEN = [
@@ -73,6 +73,8 @@ def load_demo():
         )
         changes["parties"] += changed
     categories = {category.slug: category for category in SupplyCategory.objects.all()}
+    # Every report in the demo data is of aid for COVID-19.
+    emergency = Emergency.objects.covid_19()
 
     for row in data.SHIPMENTS:
         shipment_donors = [donors[slug] for slug in row["donors"]]
@@ -86,6 +88,7 @@ def load_demo():
             },
             **values,
             "recipient": recipient,
+            "emergency": emergency,
             "origin_country": origin,
             "destination_country": destination,
             "pledge": Shipment.objects.get(reference=row["pledge"]) if "pledge" in row else None,

@@ -520,7 +520,14 @@ class SupplyLineForm(forms.Form):
             for name, value in self.model_values(model).items()
             if value not in ("", None)
         }
-        instance = model(**given)
+        # Relations are judged in the run, against the stored data: none is
+        # read here, not even a default (the emergency's would be a query a row).
+        unread = {
+            field.name: None
+            for field in model._meta.fields
+            if field.is_relation and field.has_default() and field.name not in given
+        }
+        instance = model(**given, **unread)
         checked = {
             name
             for name, value in given.items()

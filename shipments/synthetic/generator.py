@@ -53,6 +53,7 @@ SHIPMENT_ROW_COLUMNS = (
     "search_text",
     "donor_countries",
     "donor_kinds",
+    "emergency_id",
 )
 DONOR_LINK_ROW_COLUMNS = ("id", "shipment_id", "donor_id")
 ITEM_ROW_COLUMNS = (
@@ -258,14 +259,19 @@ class SyntheticDataSet:
 
     # Shipments
 
-    def shipment_batches(self, donor_ids, recipient_ids, category_ids, next_ids, now, size):
+    def shipment_batches(
+        self, donor_ids, recipient_ids, category_ids, next_ids, now, size, emergency_id
+    ):
         """Yield the shipments in batches of `size`, with their links, items and sources.
 
         `donor_ids` and `recipient_ids` are the saved parties' ids in the order
         of `self.donors` and `self.recipients`; `category_ids` maps category
-        slugs to ids; `now` stamps every row's creation and change.
+        slugs to ids; `now` stamps every row's creation and change; every
+        shipment belongs to the emergency `emergency_id`.
         """
-        draw = _ShipmentDraw(self, donor_ids, recipient_ids, category_ids, next_ids, now)
+        draw = _ShipmentDraw(
+            self, donor_ids, recipient_ids, category_ids, next_ids, now, emergency_id
+        )
         for start in range(1, self.shipment_count + 1, size):
             batch = Batch()
             for number in range(start, min(start + size, self.shipment_count + 1)):
@@ -276,8 +282,11 @@ class SyntheticDataSet:
 class _ShipmentDraw:
     """Draws shipment after shipment, keeping the state that links them (ids, pledges)."""
 
-    def __init__(self, data_set, donor_ids, recipient_ids, category_ids, next_ids, now):
+    def __init__(
+        self, data_set, donor_ids, recipient_ids, category_ids, next_ids, now, emergency_id
+    ):
         self.data = data_set
+        self.emergency_id = emergency_id
         self.rng = data_set.rng
         self.ids = next_ids
         self.now = now
@@ -402,6 +411,7 @@ class _ShipmentDraw:
         )
         row.append(codes(self.donors[donor].country.code for donor in donors))
         row.append(codes(self.donors[donor].kind for donor in donors))
+        row.append(self.emergency_id)
         batch.shipments.append(tuple(row))
         first_source = self.ids.source
         self._sources(

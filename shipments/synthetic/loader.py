@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from donors.models import Donor, Recipient
 from shipments.models import (
+    Emergency,
     Rejection,
     Shipment,
     ShipmentItem,
@@ -148,7 +149,14 @@ def load_synthetic_data(
         "rejections": 0,
     }
     batches = data.shipment_batches(
-        donor_ids, recipient_ids, category_ids, next_ids, now=timezone.now(), size=batch_size
+        donor_ids,
+        recipient_ids,
+        category_ids,
+        next_ids,
+        now=timezone.now(),
+        size=batch_size,
+        # Shares, dates and supplies are drawn from the aid of 2020 and 2021.
+        emergency_id=Emergency.objects.covid_19().pk,
     )
     for batch in batches:
         for model, fields, rows, name in [
