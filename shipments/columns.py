@@ -12,11 +12,15 @@ pledge, `pd` the published deliveries aggregated per pledge (shipments export on
 `rc` the recipient's country name.
 """
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from donors.models import Donor, Recipient
+from shipments.models import QuantityKind, Rejection, Shipment, Unit
 
 TEXT = "text"
 NUMBER = "number"
@@ -123,6 +127,12 @@ class Column:
     description: str
     get: Callable[[Any], Any]
     sql: str
+    # The values a text cell may hold, when a model's choices fix them; with
+    # `many`, the cell holds several of them joined with LIST_SEPARATOR.
+    choices: Any = None
+    many: bool = False
+    # A number that is always whole (a count), not a measure with decimals.
+    integer: bool = False
 
 
 def sorted_donors(shipment):
@@ -215,6 +225,7 @@ _SHIPMENT = {
             "pledged, dispatched, delivered or cancelled.",
             lambda s: s.status,
             "s.status",
+            choices=Shipment.Status,
         ),
         Column(
             "donors",
@@ -289,9 +300,16 @@ _SHIPMENT = {
             "Kind of each donor, in the same order as donors.",
             lambda s: joined(d.kind for d in sorted_donors(s)),
             "da.kinds",
+            choices=Donor.Kind,
+            many=True,
         ),
         Column(
-            "recipient_kind", TEXT, "Kind of the recipient.", lambda s: s.recipient.kind, "r.kind"
+            "recipient_kind",
+            TEXT,
+            "Kind of the recipient.",
+            lambda s: s.recipient.kind,
+            "r.kind",
+            choices=Recipient.Kind,
         ),
         Column(
             "recipient_country_name",
@@ -314,13 +332,21 @@ _SHIPMENT = {
             lambda s: s.destination_country.code,
             "s.destination_country",
         ),
-        Column("terms", TEXT, "donation, sale, loan or unclear.", lambda s: s.terms, "s.terms"),
+        Column(
+            "terms",
+            TEXT,
+            "donation, sale, loan or unclear.",
+            lambda s: s.terms,
+            "s.terms",
+            choices=Shipment.Terms,
+        ),
         Column(
             "transport_mode",
             TEXT,
             "air, sea, rail, road or multimodal.",
             lambda s: s.transport_mode,
             "s.transport_mode",
+            choices=Shipment.TransportMode,
         ),
         Column(
             "arrival_point",
@@ -384,9 +410,7 @@ def delivery_references(shipment):
 def _on_shipment(column):
     """The same column read through an item's shipment."""
     get = column.get
-    return Column(
-        column.name, column.kind, column.description, lambda item: get(item.shipment), column.sql
-    )
+    return dataclasses.replace(column, get=lambda item: get(item.shipment))
 
 
 SHIPMENT_COLUMNS = [
@@ -470,6 +494,7 @@ ITEM_COLUMNS = [
         "How many units; empty when the source gives no number.",
         lambda item: item.quantity,
         "i.quantity",
+        integer=True,
     ),
     Column(
         "quantity_note",
@@ -484,6 +509,7 @@ ITEM_COLUMNS = [
         "Unit of quantity: pieces, pairs, sets, kits, tests, boxes or kg.",
         lambda item: item.unit,
         "i.unit",
+        choices=Unit,
     ),
     _on_shipment(_SHIPMENT["url"]),
     Column(
@@ -529,6 +555,7 @@ ITEM_COLUMNS = [
         "'over 2 million', 24 for 'dozens'; empty when the source sets no lower bound.",
         lambda item: item.least,
         "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_min END",
+        integer=True,
     ),
     Column(
         "quantity_max",
@@ -537,6 +564,7 @@ ITEM_COLUMNS = [
         "two hundred'; empty when the source sets no upper bound ('over 2 million').",
         lambda item: item.most,
         "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_max END",
+        integer=True,
     ),
     Column(
         "quantity_kind",
@@ -546,6 +574,7 @@ ITEM_COLUMNS = [
         "or unknown (no figure: 'dozens').",
         lambda item: item.quantity_kind,
         "i.quantity_kind",
+        choices=QuantityKind,
     ),
     Column(
         "quantity_rejected",
@@ -554,6 +583,7 @@ ITEM_COLUMNS = [
         "the rejections that give a figure; empty when none is recorded. See rejections_json.",
         rejected_quantity,
         "ra.quantity",
+        integer=True,
     ),
     Column(
         "rejection_reason",
@@ -562,6 +592,8 @@ ITEM_COLUMNS = [
         "expired, damaged_in_transit or other, joined with '; '.",
         lambda item: joined(rejection.reason for rejection in rejections_in_order(item)),
         "ra.reasons",
+        choices=Rejection.Reason,
+        many=True,
     ),
     *[
         _on_shipment(column)
