@@ -79,7 +79,7 @@ def add_lines(shipment, lines, slug="masks"):
     (kind, figure, lower bound, upper bound, note): ("at_least", None, 2_000_000, None,
     "over 2 million")."""
     for position, (kind, quantity, low, high, note) in enumerate(lines):
-        item = ShipmentItem(
+        clean_line(
             shipment=shipment,
             category=category(slug),
             description=category(slug).name,
@@ -90,8 +90,14 @@ def add_lines(shipment, lines, slug="masks"):
             quantity_max=high,
             quantity_note=note,
         )
-        item.full_clean()
-        item.save()
+
+
+def clean_line(**fields):
+    """A supply line of these fields, checked by the model's clean() as staff entry is."""
+    item = ShipmentItem(**fields)
+    item.full_clean()
+    item.save()
+    return item
 
 
 class SourceFactory(DjangoModelFactory):

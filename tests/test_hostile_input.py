@@ -35,6 +35,7 @@ ENDPOINTS = [
     "/shipments.csv",
     "/items.csv",
     "/shipments.json",
+    "/datapackage.json",
     "/countries/",
     "/countries/IT/",
     "/donors/",

@@ -1,4 +1,5 @@
-"""The download endpoints: /shipments.csv, /items.csv and /shipments.json.
+"""The download endpoints: /shipments.csv, /items.csv and /shipments.json, and
+/datapackage.json, which describes the two CSVs.
 
 Validation comes first: an unknown parameter or an invalid value is a 400
 with a plain-text reason naming the parameter, never a file that silently
@@ -10,16 +11,21 @@ headers a GET would send.
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_safe
 
 from shipments import facets
 from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
+from shipments.exports.datapackage import data_package
 from shipments.exports.json import facets_json, shipment_json, totals_json
 from shipments.exports.ratelimit import over_limit, rate_limited
 from shipments.exports.slots import take_slot
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 
 JSON_PAGE_SIZE = 100
+# The data package changes only with the code, never with the data: a reader
+# or a cache may keep it for an hour, and ask again with its ETag.
+DATA_PACKAGE_MAX_AGE = 60 * 60
 
 
 def shipment_pages_url(request):
@@ -185,3 +191,21 @@ def shipments_json(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_safe
+def datapackage_json(request):
+    """The Frictionless data package of both CSVs, addressed at the host that was asked."""
+    if request.GET:
+        names = ", ".join(sorted(request.GET))
+        return bad_request([f"{names}: unknown parameter. /datapackage.json takes none."])
+    descriptor = data_package(
+        shipments_url=request.build_absolute_uri(reverse("shipments-csv")),
+        items_url=request.build_absolute_uri(reverse("items-csv")),
+        home_url=request.build_absolute_uri(reverse("home")),
+        about_url=request.build_absolute_uri(reverse("about-data")),
+    )
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    patch_cache_control(response, public=True, max_age=DATA_PACKAGE_MAX_AGE)
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
@@ -12,6 +13,7 @@ from donors.models import Donor, Recipient
 from shipments import facets
 from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
+from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
 from shipments.models import (
     QuantityKind,
     Rejection,
@@ -75,6 +77,18 @@ def about_data(request):
         "parameters": glossary.PARAMETERS,
         "repeatable": ShipmentFilter.repeatable_parameters(),
         "sorts": sort_choices(),
+        "data_licence": DATA_LICENCE,
+        "attribution": ATTRIBUTION,
+        "code_licence": CODE_LICENCE,
+        "datapackage_url": request.build_absolute_uri(reverse("datapackage-json")),
+        # The columns the data package gives an enum or a pattern of allowed values.
+        "enumerated": list(
+            dict.fromkeys(
+                column.name
+                for column in [*SHIPMENT_COLUMNS, *ITEM_COLUMNS]
+                if column.choices is not None
+            )
+        ),
     }
     return render(request, "public/about_data.html", context)
 
