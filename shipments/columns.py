@@ -1,23 +1,24 @@
 """The one definition of the export columns.
 
 Each column says what it means (shown on /about/data/), what kind of value it
-holds, how to read it from model instances (the ORM path) and how to compute
-it in SQL (PostgreSQL's COPY path). Both paths render every kind the same
+holds, how to read it from model instances (the ORM path), how to compute it
+in SQL (PostgreSQL's COPY path) and its HXL hashtag. Both paths render every kind the same
 way, so the two give byte-identical files for the same data.
 
 SQL expressions use these aliases: `s` the shipment, `r` its recipient,
 `i` the item and `c` its category (items export only), `da` the donors
 aggregated per shipment, `sa` the sources aggregated per shipment, `p` the
 pledge, `pd` the published deliveries aggregated per pledge (shipments export only),
-`rc` the recipient's country name.
+`rc` the recipient's country (its name and alpha-3 code).
 """
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments.models import QuantityKind, Rejection, Shipment, Unit
@@ -120,6 +121,18 @@ def restore_formulas(text):
     return _NEUTRALISED.sub(NEUTRALISED_REPLACEMENT, text)
 
 
+# HXL ----------------------------------------------------------------------
+#
+# Each column carries a hashtag of the Humanitarian Exchange Language
+# (hxlstandard.org), so that HDX's tools (HXL Proxy, Quick Charts) can read the
+# files. The tags follow the HXL dictionary and OCHA FTS's funding feeds on HDX:
+# donors are +funder and recipients +impl (#org+name+funder, #org+name+impl);
+# columns joining several values with '; ' add +list, as FTS's do. HXL reads a
+# bare #country+code as ISO 3166 alpha-3, so the alpha-2 columns say +v_iso2 and
+# the alpha-3 ones +v_iso3. A tag is a hashtag and attributes, lower case.
+HXL_TAG = re.compile(r"#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -133,6 +146,9 @@ class Column:
     many: bool = False
     # A number that is always whole (a count), not a measure with decimals.
     integer: bool = False
+    # The column's HXL hashtag and attributes, in the row `?hxl=1` adds under the
+    # header (see "HXL" above). Required, so that no column goes without one.
+    hxl: str = field(kw_only=True)
 
 
 def sorted_donors(shipment):
@@ -142,6 +158,32 @@ def sorted_donors(shipment):
 
 def joined(values):
     return LIST_SEPARATOR.join(values) or None
+
+
+# ISO 3166-1 alpha-3 codes, for the joins HDX and most humanitarian data make by them.
+# ISO 3166 reserves EU as an alpha-2 code for the European Union but gives it no
+# alpha-3 code, and the three-letter codes others made up for it disagree (the
+# World Bank's EUU, the EUE of ICAO's travel documents): the alpha-3 columns write EU
+# as the alpha-2 columns do. It matches no ISO alpha-3 code, so a join by them leaves
+# the EU unmatched rather than taking it for a country, and a list keeps one code per
+# donor. Shown on /about/data/.
+EU_ALPHA3 = "EU"
+
+
+def alpha3(code):
+    """The ISO 3166-1 alpha-3 code of an alpha-2 `code` (EU_ALPHA3 for EU); "" when unknown.
+
+    The table is django-countries', whose alpha-2 codes the country fields hold, so
+    the two agree; the SQL path reads the same table (`country_codes`).
+    """
+    if code == "EU":
+        return EU_ALPHA3
+    return countries.alpha3(code) or ""
+
+
+def country_codes():
+    """(alpha-2, English name, alpha-3) of every country a party may have, EU included."""
+    return [(code, name, alpha3(code)) for code, name in countries]
 
 
 # Records in one cell (a shipment's sources, a line's rejections) are JSON:
@@ -226,6 +268,7 @@ _SHIPMENT = {
             lambda s: s.status,
             "s.status",
             choices=Shipment.Status,
+            hxl="#status",
         ),
         Column(
             "donors",
@@ -233,6 +276,7 @@ _SHIPMENT = {
             "Names of every donor, joined with '; ' in name order.",
             lambda s: joined(d.name for d in sorted_donors(s)),
             "da.names",
+            hxl="#org+name+funder+list",
         ),
         Column(
             "donor_countries",
@@ -241,14 +285,23 @@ _SHIPMENT = {
             "in the same order as donors.",
             lambda s: joined(d.country.code for d in sorted_donors(s)),
             "da.countries",
+            hxl="#country+code+v_iso2+funder+list",
         ),
-        Column("recipient", TEXT, "Name of the recipient.", lambda s: s.recipient.name, "r.name"),
+        Column(
+            "recipient",
+            TEXT,
+            "Name of the recipient.",
+            lambda s: s.recipient.name,
+            "r.name",
+            hxl="#org+name+impl",
+        ),
         Column(
             "recipient_country",
             TEXT,
             "ISO alpha-2 code of the recipient's country.",
             lambda s: s.recipient.country.code,
             "r.country",
+            hxl="#country+code+v_iso2+impl",
         ),
         Column(
             "announced_on",
@@ -256,6 +309,7 @@ _SHIPMENT = {
             "Day the shipment was announced (YYYY-MM-DD).",
             lambda s: s.announced_on,
             "s.announced_on",
+            hxl="#date+announced",
         ),
         Column(
             "shipped_on",
@@ -263,6 +317,7 @@ _SHIPMENT = {
             "Day it was sent or handed over (YYYY-MM-DD).",
             lambda s: s.shipped_on,
             "s.shipped_on",
+            hxl="#date+shipped",
         ),
         Column(
             "arrived_on",
@@ -270,9 +325,15 @@ _SHIPMENT = {
             "Day it arrived (YYYY-MM-DD).",
             lambda s: s.arrived_on,
             "s.arrived_on",
+            hxl="#date+arrived",
         ),
         Column(
-            "weight_kg", NUMBER, "Total weight in kilograms.", lambda s: s.weight_kg, "s.weight_kg"
+            "weight_kg",
+            NUMBER,
+            "Total weight in kilograms.",
+            lambda s: s.weight_kg,
+            "s.weight_kg",
+            hxl="#item+weight+kg",
         ),
         Column(
             "value_usd",
@@ -280,9 +341,15 @@ _SHIPMENT = {
             "Value in US dollars, converted at usd_rate.",
             lambda s: s.value_usd,
             "s.value_usd",
+            hxl="#value+usd",
         ),
         Column(
-            "url", URL, "The shipment's page on this site.", lambda s: s.reference, "s.reference"
+            "url",
+            URL,
+            "The shipment's page on this site.",
+            lambda s: s.reference,
+            "s.reference",
+            hxl="#meta+url",
         ),
         Column(
             "sources",
@@ -293,6 +360,7 @@ _SHIPMENT = {
                 source.citation for source in sorted(s.sources.all(), key=lambda x: x.pk)
             ),
             "sa.citations",
+            hxl="#meta+source+list",
         ),
         Column(
             "donor_kinds",
@@ -302,6 +370,7 @@ _SHIPMENT = {
             "da.kinds",
             choices=Donor.Kind,
             many=True,
+            hxl="#org+type+funder+list",
         ),
         Column(
             "recipient_kind",
@@ -310,6 +379,7 @@ _SHIPMENT = {
             lambda s: s.recipient.kind,
             "r.kind",
             choices=Recipient.Kind,
+            hxl="#org+type+impl",
         ),
         Column(
             "recipient_country_name",
@@ -317,6 +387,7 @@ _SHIPMENT = {
             "English name of the recipient's country.",
             lambda s: s.recipient.country.name,
             "rc.name",
+            hxl="#country+name+impl",
         ),
         Column(
             "origin_country",
@@ -324,6 +395,7 @@ _SHIPMENT = {
             "ISO alpha-2 code of the country the supplies left.",
             lambda s: s.origin_country.code,
             "s.origin_country",
+            hxl="#country+code+v_iso2+origin",
         ),
         Column(
             "destination_country",
@@ -331,6 +403,7 @@ _SHIPMENT = {
             "ISO alpha-2 code of the country they went to.",
             lambda s: s.destination_country.code,
             "s.destination_country",
+            hxl="#country+code+v_iso2+dest",
         ),
         Column(
             "terms",
@@ -339,6 +412,7 @@ _SHIPMENT = {
             lambda s: s.terms,
             "s.terms",
             choices=Shipment.Terms,
+            hxl="#modality+terms",
         ),
         Column(
             "transport_mode",
@@ -347,6 +421,7 @@ _SHIPMENT = {
             lambda s: s.transport_mode,
             "s.transport_mode",
             choices=Shipment.TransportMode,
+            hxl="#operations+transport+type",
         ),
         Column(
             "arrival_point",
@@ -354,6 +429,7 @@ _SHIPMENT = {
             "Airport, port or city of arrival.",
             lambda s: s.arrival_point,
             "s.arrival_point",
+            hxl="#loc+name+dest",
         ),
     ]
 }
@@ -366,9 +442,15 @@ _SHIPMENT_EXTRA = [
         "Value as reported, in currency.",
         lambda s: s.declared_value,
         "s.declared_value",
+        hxl="#value+declared",
     ),
     Column(
-        "currency", TEXT, "ISO 4217 code of declared_value.", lambda s: s.currency, "s.currency"
+        "currency",
+        TEXT,
+        "ISO 4217 code of declared_value.",
+        lambda s: s.currency,
+        "s.currency",
+        hxl="#currency+code",
     ),
     Column(
         "usd_rate",
@@ -376,14 +458,23 @@ _SHIPMENT_EXTRA = [
         "US dollars per unit of currency used for value_usd.",
         lambda s: s.usd_rate,
         "s.usd_rate",
+        hxl="#value+fx",
     ),
-    Column("rate_date", DATE, "Date of the exchange rate.", lambda s: s.rate_date, "s.rate_date"),
+    Column(
+        "rate_date",
+        DATE,
+        "Date of the exchange rate.",
+        lambda s: s.rate_date,
+        "s.rate_date",
+        hxl="#date+fx",
+    ),
     Column(
         "rate_source",
         TEXT,
         "Where the exchange rate comes from.",
         lambda s: s.rate_source,
         "s.rate_source",
+        hxl="#meta+source+fx",
     ),
     Column(
         "pledge_reference",
@@ -391,6 +482,7 @@ _SHIPMENT_EXTRA = [
         "Reference of the pledge this delivery is part of; never add the two together.",
         lambda s: s.public_pledge.reference if s.public_pledge else None,
         "CASE WHEN p.is_published THEN p.reference END",
+        hxl="#activity+id+pledge",
     ),
     Column(
         "notes",
@@ -398,6 +490,29 @@ _SHIPMENT_EXTRA = [
         "How dates were resolved, overlaps, caveats.",
         lambda s: s.notes,
         "s.notes",
+        hxl="#description+notes",
+    ),
+]
+
+
+# Appended to both files, after the columns that came before them.
+_ISO3 = [
+    Column(
+        "recipient_country_iso3",
+        TEXT,
+        "ISO 3166-1 alpha-3 code of the recipient's country (e.g. ITA for IT).",
+        lambda s: alpha3(s.recipient.country.code),
+        "rc.alpha3",
+        hxl="#country+code+v_iso3+impl",
+    ),
+    Column(
+        "donor_countries_iso3",
+        TEXT,
+        "ISO 3166-1 alpha-3 code of each donor's country, in the same order as donors and "
+        f"joined the same way; the European Union, which has none, is written {EU_ALPHA3}.",
+        lambda s: joined(alpha3(d.country.code) for d in sorted_donors(s)),
+        "da.alpha3s",
+        hxl="#country+code+v_iso3+funder+list",
     ),
 ]
 
@@ -410,12 +525,17 @@ def delivery_references(shipment):
 def _on_shipment(column):
     """The same column read through an item's shipment."""
     get = column.get
-    return dataclasses.replace(column, get=lambda item: get(item.shipment))
+    return replace(column, get=lambda item: get(item.shipment))
 
 
 SHIPMENT_COLUMNS = [
     Column(
-        "reference", TEXT, "Unique reference of the shipment.", lambda s: s.reference, "s.reference"
+        "reference",
+        TEXT,
+        "Unique reference of the shipment.",
+        lambda s: s.reference,
+        "s.reference",
+        hxl="#activity+id",
     ),
     *[
         _SHIPMENT[name]
@@ -452,7 +572,9 @@ SHIPMENT_COLUMNS = [
         "shipment. Each is part of the pledge: never add them to it.",
         lambda s: joined(delivery_references(s)),
         "pd.refs",
+        hxl="#activity+id+delivery+list",
     ),
+    *_ISO3,
 ]
 
 ITEM_COLUMNS = [
@@ -462,6 +584,7 @@ ITEM_COLUMNS = [
         "Reference of the shipment the line belongs to.",
         lambda item: item.shipment.reference,
         "s.reference",
+        hxl="#activity+id",
     ),
     *[
         _on_shipment(_SHIPMENT[name])
@@ -480,6 +603,7 @@ ITEM_COLUMNS = [
         "Slug of the supply category (see the categories below).",
         lambda item: item.category.slug,
         "c.slug",
+        hxl="#item+type+code",
     ),
     Column(
         "description",
@@ -487,6 +611,7 @@ ITEM_COLUMNS = [
         "The supply as the source words it.",
         lambda item: item.description,
         "i.description",
+        hxl="#item+name",
     ),
     Column(
         "quantity",
@@ -495,6 +620,7 @@ ITEM_COLUMNS = [
         lambda item: item.quantity,
         "i.quantity",
         integer=True,
+        hxl="#item+num",
     ),
     Column(
         "quantity_note",
@@ -502,6 +628,7 @@ ITEM_COLUMNS = [
         "The source's words for a vague or approximate amount, e.g. 'dozens'.",
         lambda item: item.quantity_note,
         "i.quantity_note",
+        hxl="#description+quantity",
     ),
     Column(
         "unit",
@@ -510,6 +637,7 @@ ITEM_COLUMNS = [
         lambda item: item.unit,
         "i.unit",
         choices=Unit,
+        hxl="#item+unit",
     ),
     _on_shipment(_SHIPMENT["url"]),
     Column(
@@ -518,6 +646,7 @@ ITEM_COLUMNS = [
         "true for every quantity_kind but exact: the source gives no exact figure.",
         lambda item: item.is_estimate,
         "i.is_estimate",
+        hxl="#item+estimate+bool",
     ),
     Column(
         "item_value_usd",
@@ -525,6 +654,7 @@ ITEM_COLUMNS = [
         "Value of this line in US dollars, when reported.",
         lambda item: item.value_usd,
         "i.value_usd",
+        hxl="#value+usd+line",
     ),
     Column(
         "category_name",
@@ -532,6 +662,7 @@ ITEM_COLUMNS = [
         "Name of the supply category.",
         lambda item: item.category.name,
         "c.name",
+        hxl="#item+type+name",
     ),
     *[
         _on_shipment(_SHIPMENT[name])
@@ -556,6 +687,7 @@ ITEM_COLUMNS = [
         lambda item: item.least,
         "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_min END",
         integer=True,
+        hxl="#item+num+min",
     ),
     Column(
         "quantity_max",
@@ -565,6 +697,7 @@ ITEM_COLUMNS = [
         lambda item: item.most,
         "CASE WHEN i.quantity_kind = 'exact' THEN i.quantity ELSE i.quantity_max END",
         integer=True,
+        hxl="#item+num+max",
     ),
     Column(
         "quantity_kind",
@@ -575,6 +708,7 @@ ITEM_COLUMNS = [
         lambda item: item.quantity_kind,
         "i.quantity_kind",
         choices=QuantityKind,
+        hxl="#item+quantity+type",
     ),
     Column(
         "quantity_rejected",
@@ -584,6 +718,7 @@ ITEM_COLUMNS = [
         rejected_quantity,
         "ra.quantity",
         integer=True,
+        hxl="#item+num+rejected",
     ),
     Column(
         "rejection_reason",
@@ -594,6 +729,7 @@ ITEM_COLUMNS = [
         "ra.reasons",
         choices=Rejection.Reason,
         many=True,
+        hxl="#cause+rejected+list",
     ),
     *[
         _on_shipment(column)
@@ -612,6 +748,7 @@ ITEM_COLUMNS = [
         + " (published_on YYYY-MM-DD or null), in the order of sources.",
         lambda item: json_records([source_record(s) for s in sources_by_id(item.shipment)]),
         "sa.records",
+        hxl="#meta+source+json",
     ),
     Column(
         "rejections_json",
@@ -623,5 +760,7 @@ ITEM_COLUMNS = [
         "sources_json).",
         lambda item: json_records(rejection_records(item)),
         "ra.records",
+        hxl="#meta+rejection+json",
     ),
+    *[_on_shipment(column) for column in _ISO3],
 ]

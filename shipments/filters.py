@@ -23,7 +23,7 @@ from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 # Parameters the renderers read themselves rather than through a filter.
 PAGE_PARAM = "page"
-RENDERING_PARAMS = {PAGE_PARAM, "bom"}
+RENDERING_PARAMS = {PAGE_PARAM, "bom", "hxl"}
 
 MAX_VALUES = 50
 MAX_SEARCH_LENGTH = 200

@@ -47,7 +47,7 @@ ENDPOINTS = [
 ]
 PATH_PREFIXES = ["/shipments/", "/countries/", "/donors/", "/recipients/", "/"]
 # The parties' indexes read `country` and `kind` besides `q` and `page`.
-PARAMETERS = sorted(set(ShipmentFilter.base_filters) | {"page", "bom", "country", "kind"})
+PARAMETERS = sorted(set(ShipmentFilter.base_filters) | {"page", "bom", "hxl", "country", "kind"})
 ACCEPTABLE = {200, 301, 302, 400, 404, 405}
 MARKER = "<script>alert(1)</script>"
 

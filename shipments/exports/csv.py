@@ -16,7 +16,6 @@ from django.db import connections
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments import columns as cols
@@ -70,6 +69,11 @@ def csv_line(cells):
 
 def header_line(columns):
     return csv_line(column.name for column in columns)
+
+
+def hxl_line(columns):
+    """The row of HXL hashtags that `?hxl=1` adds under the header."""
+    return csv_line(column.hxl for column in columns)
 
 
 def sql_string(text):
@@ -172,24 +176,29 @@ class Export:
 
     def with_clause(self, extra=""):
         selection, params = self.selection_sql()
-        # (code, English name) of every country a party may have, EU included.
-        country_names = list(countries)
+        # (code, English name, alpha-3 code) of every country a party may have, EU included.
+        country_codes = cols.country_codes()
         through = Shipment.donors.through._meta.db_table
         return (
             f"""WITH sel (id, rn) AS MATERIALIZED ({selection}),
+            rc (code, name, alpha3) AS (
+                VALUES {", ".join(["(%s, %s, %s)"] * len(country_codes))}
+            ),
             da AS (
                 SELECT sd.shipment_id,
                     string_agg(d.name, '; ' ORDER BY d.name COLLATE "C", d.id) AS names,
                     string_agg(d.country, '; ' ORDER BY d.name COLLATE "C", d.id) AS countries,
-                    string_agg(d.kind, '; ' ORDER BY d.name COLLATE "C", d.id) AS kinds
+                    string_agg(d.kind, '; ' ORDER BY d.name COLLATE "C", d.id) AS kinds,
+                    string_agg(COALESCE(dc.alpha3, ''), '; '
+                        ORDER BY d.name COLLATE "C", d.id) AS alpha3s
                 FROM {through} sd
                 JOIN {Donor._meta.db_table} d ON d.id = sd.donor_id
                 JOIN sel ON sel.id = sd.shipment_id
+                LEFT JOIN rc dc ON dc.code = d.country
                 GROUP BY sd.shipment_id
-            ),
-            rc (code, name) AS (VALUES {", ".join(["(%s, %s)"] * len(country_names))})
+            )
             {extra}""",
-            [*params, *[part for pair in country_names for part in pair]],
+            [*params, *[part for row in country_codes for part in row]],
         )
 
     def select_list(self):

@@ -15,7 +15,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.views.decorators.http import require_safe
 
 from shipments import facets
-from shipments.exports.csv import BOM, ItemsExport, ShipmentsExport, export_filename, header_line
+from shipments.exports.csv import (
+    BOM,
+    ItemsExport,
+    ShipmentsExport,
+    export_filename,
+    header_line,
+    hxl_line,
+)
 from shipments.exports.datapackage import data_package
 from shipments.exports.json import facets_json, shipment_json, totals_json
 from shipments.exports.ratelimit import over_limit, rate_limited
@@ -67,6 +74,10 @@ def validate(request):
         problems.append(f"{unknown.name}: unknown parameter.{suggestion}")
     if request.GET.get("bom", "0") not in ("0", "1"):
         problems.append("bom: use bom=1 for a byte-order mark (for Excel), or leave it out.")
+    if request.GET.get("hxl", "0") not in ("0", "1"):
+        problems.append(
+            "hxl: use hxl=1 for a row of HXL hashtags under the header, hxl=0 or nothing for none."
+        )
     if not filterset.is_valid():
         for name, errors in filterset.errors.items():
             problems.extend(f"{name}: {error}" for error in errors)
@@ -80,16 +91,21 @@ def validate(request):
 
 
 class StreamedExport:
-    """The response body: the header, then the rows. Closing it frees the database and the slot."""
+    """The response body: the header (and, asked for, the HXL hashtags), then the rows.
+    Closing it frees the database and the slot."""
 
-    def __init__(self, export, bom, slot):
+    def __init__(self, export, bom, slot, hxl=False):
         self.export = export
         self.bom = bom
+        self.hxl = hxl
         self.slot = slot
         self.lines = None
 
     def __iter__(self):
-        yield (BOM if self.bom else b"") + header_line(self.export.columns).encode()
+        head = header_line(self.export.columns)
+        if self.hxl:
+            head += hxl_line(self.export.columns)
+        yield (BOM if self.bom else b"") + head.encode()
         self.lines = self.export.lines()
         for chunk in self.lines:
             self.slot.renew()
@@ -123,7 +139,12 @@ def csv_download(request, export_class):
             export.close()
             body = ()
         else:
-            body = StreamedExport(export, bom=request.GET.get("bom") == "1", slot=slot)
+            body = StreamedExport(
+                export,
+                bom=request.GET.get("bom") == "1",
+                hxl=request.GET.get("hxl") == "1",
+                slot=slot,
+            )
     except BaseException:
         if slot is not None:
             slot.release()

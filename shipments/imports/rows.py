@@ -26,6 +26,8 @@ INFORMATIONAL_COLUMNS = {
     "url",
     "category_name",
     "recipient_country_name",
+    "recipient_country_iso3",
+    "donor_countries_iso3",
     # Summaries of rejections_json and sources_json.
     "quantity_rejected",
     "rejection_reason",

@@ -158,6 +158,9 @@ PARAMETERS = {
     "page": "The page of the list or of the JSON, from 1. The CSVs always hold the whole "
     "selection.",
     "bom": "bom=1 starts a CSV with a byte-order mark, so that Excel reads its accents right.",
+    "hxl": "hxl=1 adds a row of HXL hashtags under a CSV's header (see HXL hashtags below), "
+    "for HDX's tools; hxl=0, or leaving it out, adds none. Any other value is answered with a "
+    "400.",
 }
 
 # The JSON's facets (shipments.facets): each facet, then the fields of each of its values.

@@ -171,6 +171,10 @@ RENDERING_SCHEMAS = {
         {SHIPMENTS_CSV_OPERATION, ITEMS_CSV_OPERATION},
         {"type": "string", "enum": ["0", "1"], "default": "0"},
     ),
+    "hxl": (
+        {SHIPMENTS_CSV_OPERATION, ITEMS_CSV_OPERATION},
+        {"type": "string", "enum": ["0", "1"], "default": "0"},
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments import facets
-from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
 from shipments.models import (
@@ -61,6 +61,7 @@ def about_data(request):
     context = {
         "shipment_columns": SHIPMENT_COLUMNS,
         "item_columns": ITEM_COLUMNS,
+        "eu_alpha3": EU_ALPHA3,
         "column_kinds": glossary.COLUMN_KINDS,
         "totals_fields": glossary.TOTALS_FIELDS,
         "facets": glossary.FACETS,

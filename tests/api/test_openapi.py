@@ -79,6 +79,7 @@ def test_the_renderers_parameters_are_described_where_they_are_read(description)
         "default": 1,
     }
     assert csv_parameters["bom"]["schema"]["enum"] == ["0", "1"]
+    assert csv_parameters["hxl"]["schema"]["enum"] == ["0", "1"]
     for name in RENDERING_PARAMS:
         assert any(name in parameters(description, path) for path in PATHS), name
 
@@ -139,7 +140,9 @@ def test_a_new_filter_appears_by_itself(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_new_column_appears_by_itself(monkeypatch):
-    extra = Column("colour", columns.TEXT, "Its colour.", lambda s: "red", "'red'")
+    extra = Column(
+        "colour", columns.TEXT, "Its colour.", lambda s: "red", "'red'", hxl="#meta+colour"
+    )
     monkeypatch.setattr(columns, "ITEM_COLUMNS", [*columns.ITEM_COLUMNS, extra])
     generated = openapi.description("https://example.org")
     ok = generated["paths"]["/items.csv"]["get"]["responses"]["200"]

@@ -118,7 +118,8 @@ EXPECTED_ITEMS = (
     ",origin_country,destination_country,announced_on,arrived_on,terms,transport_mode"
     ",arrival_point,quantity_min,quantity_max,quantity_kind,quantity_rejected,rejecti"
     "on_reason,weight_kg,value_usd,declared_value,currency,usd_rate,rate_date,rate_so"
-    "urce,pledge_reference,notes,sources,sources_json,rejections_json\n"
+    "urce,pledge_reference,notes,sources,sources_json,rejections_json,recipient_country"
+    "_iso3,donor_countries_iso3\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,http://te"
     "stserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
@@ -129,7 +130,8 @@ EXPECTED_ITEMS = (
     'titled report","[{""title"": ""Aid, at last"", ""publisher"": ""Le Soir"", ""pub'
     'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
     ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
-    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]",\n'
+    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]",,BEL,'
+    "EU; CHN\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,http://testse"
     "rver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,hospita"
@@ -145,7 +147,7 @@ EXPECTED_ITEMS = (
     ' they said"", ""reason"": ""wrong_specification"", ""reason_detail"": ""=KN95, n'
     'ot FFP2\\nper inspectors"", ""date"": ""2020-03-20"", ""source"": 2}, {""kind"": '
     '""returned"", ""quantity"": 1500, ""quantity_note"": """", ""reason"": ""other""'
-    ', ""reason_detail"": """", ""date"": null, ""source"": 2}]"\n'
+    ', ""reason_detail"": """", ""date"": null, ""source"": 2}]",BEL,EU; CHN\n'
 )
 
 
@@ -203,9 +205,10 @@ def test_a_pledges_deliveries_do_not_depend_on_the_selection(client, pledges):
     assert pledge["deliveries"] == "DLV-2; DLV-3; DLV10"
 
 
-def test_deliveries_is_the_shipments_last_column(client, pledges):
+def test_deliveries_keeps_its_place_after_notes(client, pledges):
+    """Appended after notes; the columns added since come after it."""
     header = body(client.get("/shipments.csv")).decode().splitlines()[0]
-    assert header.endswith(",pledge_reference,notes,deliveries")
+    assert ",pledge_reference,notes,deliveries,recipient_country_iso3," in header
     assert "deliveries" not in body(client.get("/items.csv")).decode().splitlines()[0]
 
 

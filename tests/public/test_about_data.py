@@ -4,7 +4,7 @@ import pytest
 from markupsafe import escape
 
 from donors.models import Donor, Recipient
-from shipments.columns import ITEM_COLUMNS, SHIPMENT_COLUMNS
+from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import ShipmentFilter
 from shipments.models import QuantityKind, Rejection, Shipment, SupplyCategory, Unit
 from shipments.public import glossary
@@ -32,6 +32,28 @@ def test_every_column_of_both_csvs_is_documented_in_file_order(page):
         assert positions == sorted(positions)
         for column in columns:
             assert escape(column.description) in section
+
+
+def test_every_column_s_hxl_tag_is_beside_it(page):
+    for columns, anchor in [
+        (SHIPMENT_COLUMNS, 'id="shipments-csv"'),
+        (ITEM_COLUMNS, 'id="items-csv"'),
+    ]:
+        section = page[page.index(anchor) :]
+        for column in columns:
+            row = section[section.index(f"<code>{column.name}</code>") :]
+            row = row[: row.index("</tr>")]
+            assert f'<td data-label="HXL hashtag" class="hxl"><code>{column.hxl}</code></td>' in row
+
+
+def test_the_page_explains_hxl_and_the_eu_s_alpha3_code(page):
+    hxl = page[page.index('id="hxl"') : page.index('id="country-codes"')]
+    assert "<code>hxl=1</code>" in hxl
+    assert "<code>+funder</code>" in hxl
+    assert "<code>+impl</code>" in hxl
+    codes = page[page.index('id="country-codes"') :]
+    assert "<code>recipient_country_iso3</code>" in codes
+    assert f"as <code>{EU_ALPHA3}</code>" in codes
 
 
 @pytest.mark.parametrize(
