@@ -86,6 +86,17 @@ TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0", ""}
 
 
+def is_hxl_row(cells):
+    """Whether `cells` are a row of HXL hashtags, as a download with ?hxl=1 has under its
+    header: each one a hashtag with attributes (spaces and case aside) or empty."""
+    texts = [cell_text(cell).replace(" ", "").lower() for cell in cells]
+    return (
+        bool(texts)
+        and texts[0].startswith("#")
+        and all(not text or columns.HXL_TAG.fullmatch(text) for text in texts)
+    )
+
+
 def cell_text(value):
     """A cell as text: spreadsheets give numbers, dates and booleans as such."""
     if value is None:

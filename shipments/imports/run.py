@@ -35,6 +35,7 @@ from shipments.imports.rows import (
     REQUIRED_COLUMNS,
     SupplyLineForm,
     cell_text,
+    is_hxl_row,
     split_list,
 )
 from shipments.models import (
@@ -229,6 +230,10 @@ class ImportRun:
                 + "). Download the template from this page."
             )
         dataset.headers = self.headers = headers
+        if len(dataset) and is_hxl_row(dataset[0]):
+            # A download with ?hxl=1: its hashtags belong to the header, and the rows
+            # are counted below them.
+            del dataset[0]
         self._preload(dataset)
 
     def _preload(self, dataset):

@@ -103,6 +103,25 @@ def test_an_export_imported_again_changes_nothing(client, rich_demo):
     assert not Shipment.objects.filter(is_published=False).exists()
 
 
+def test_a_download_with_hxl_hashtags_imports_as_the_plain_one(client, rich_demo):
+    """The row of hashtags under the header is read as part of the header."""
+    data = download(client, "/items.csv?hxl=1")
+    assert data.split(b"\n")[1].startswith(b"#activity+id,#status,")
+    counts = history_counts()
+    result = import_file(data)
+    assert not result.has_validation_errors(), invalid_rows(result)
+    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    assert result.totals["skip"] == ShipmentItem.objects.count()
+    assert history_counts() == counts
+
+
+def test_a_row_that_is_not_all_hashtags_is_a_row_of_data(client, rich_demo):
+    data = download(client, "/items.csv?hxl=1").split(b"\n")
+    data[1] = data[1].replace(b"#status", b"delivered", 1)
+    result = import_file(b"\n".join(data))
+    assert 1 in invalid_rows(result)
+
+
 def test_the_demo_data_imported_into_an_empty_database_loses_nothing_public(client, rich_demo):
     before = {
         "items": download(client, "/items.csv"),
