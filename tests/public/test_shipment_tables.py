@@ -43,7 +43,7 @@ def shipment_table(shipments, **arguments):
 def test_each_row_links_the_shipment_its_donors_and_its_recipient():
     shipment = ShipmentFactory(reference="CN-IT-2020-1", weight_kg=Decimal("31000.5"))
     [donor] = shipment.donors.all()
-    rows = Shipment.objects.select_related("recipient").prefetch_related("donors")
+    rows = Shipment.objects.for_tables()
     html = shipment_table(rows, caption="Latest")
     assert '<a href="/shipments/CN-IT-2020-1/">CN-IT-2020-1</a>' in html
     assert f'<a href="{donor.get_absolute_url()}">{donor.name}</a>' in html
