@@ -362,18 +362,14 @@ class ShipmentQuerySet(BulkSavedQuerySet):
 
     def for_tables(self):
         """Each with what a table of shipments shows: its recipient, its donors as a list
-        (`table_donors`), and its supply lines with their categories (`table_items`), in
-        three queries whatever the number of rows.
+        (`table_donors`), and its supply lines (`table_items`, without their categories,
+        which a table does not name), in three queries whatever the number of rows.
 
         Lists rather than managers: a table reads them for every row, and a
         related manager is built anew on every reading."""
         return self.select_related("recipient").prefetch_related(
             Prefetch("donors", to_attr="table_donors"),
-            Prefetch(
-                "items",
-                queryset=ShipmentItem.objects.select_related("category"),
-                to_attr="table_items",
-            ),
+            Prefetch("items", to_attr="table_items"),
         )
 
     def mark(self, status, user=None):
