@@ -263,20 +263,25 @@ class Download:
     label: str
     url: str
     excel_url: str = ""
+    hxl_url: str = ""
 
 
 def downloads(filterset):
-    """Links to the exports of the same selection; each CSV also in an Excel-friendly variant."""
+    """Links to the exports of the same selection; each CSV also in an Excel-friendly variant
+    and with HXL hashtags."""
     params = filter_params(filterset)
     query = params.urlencode()
     with_bom = params.copy()
     with_bom["bom"] = "1"
+    with_hxl = params.copy()
+    with_hxl["hxl"] = "1"
     links = []
-    for label, url_name, has_excel_variant in DOWNLOADS:
+    for label, url_name, is_csv in DOWNLOADS:
         path = reverse(url_name)
         url = f"{path}?{query}" if query else path
-        excel_url = f"{path}?{with_bom.urlencode()}" if has_excel_variant else ""
-        links.append(Download(label, url, excel_url))
+        excel_url = f"{path}?{with_bom.urlencode()}" if is_csv else ""
+        hxl_url = f"{path}?{with_hxl.urlencode()}" if is_csv else ""
+        links.append(Download(label, url, excel_url, hxl_url))
     return links
 
 

@@ -197,16 +197,20 @@ def test_download_links_carry_the_filters_without_page_or_unknown_parameters(cli
         f"/shipments.csv?{query}&bom=1",
         f"/items.csv?{query}",
         f"/items.csv?{query}&bom=1",
+        f"/shipments.csv?{query}&hxl=1",
+        f"/items.csv?{query}&hxl=1",
         f"/shipments.json?{query}",
     ]:
         assert url in links
     assert not any(link.startswith("/shipments.json") and "bom" in link for link in links)
+    assert not any(link.startswith("/shipments.json") and "hxl" in link for link in links)
 
 
 def test_download_links_without_filters_are_bare(client, world):
     links = hrefs(client.get("/shipments/"))
     assert "/shipments.csv" in links
     assert "/shipments.csv?bom=1" in links
+    assert "/items.csv?hxl=1" in links
 
 
 def test_an_empty_selection_says_what_to_change(client, world):
