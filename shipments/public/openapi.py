@@ -24,7 +24,7 @@ from shipments.filters import (
     ShipmentFilter,
     SlugListField,
 )
-from shipments.models import QuantityKind, Rejection, Shipment, Unit
+from shipments.models import Rejection, Shipment, Unit
 from shipments.public import glossary
 
 OPENAPI_VERSION = "3.1.0"
@@ -86,10 +86,15 @@ KIND_SCHEMAS = {
 
 
 def column_schema(name, column_list, schema=None, null=True, description=None):
-    """The schema of a JSON field that carries the column `name`: its kind's type (or
-    `schema`), its description, null where the column may be empty."""
+    """The schema of a JSON field that carries the column `name`: its kind's type (whole
+    numbers as integers, a choice of values as their enum) or `schema`, its description,
+    null where the column may be empty."""
     column = next(one for one in column_list if one.name == name)
-    schema = dict(schema or KIND_SCHEMAS[column.kind])
+    if schema is None:
+        schema = {"type": "integer"} if column.integer else KIND_SCHEMAS[column.kind]
+        if column.choices is not None and not column.many:
+            schema = enum_of(column.choices)
+    schema = dict(schema)
     if null:
         schema = nullable(schema)
     return described(schema, description or column.description)
@@ -155,25 +160,32 @@ def filter_parameters(filterset):
             "description": description,
             "schema": schema,
         }
+        if not field.required:
+            # As the list's form sends a field left empty: the same as leaving it out.
+            parameter["allowEmptyValue"] = True
         if repeatable:
             parameter.update(style="form", explode=True)
         parameters.append(parameter)
     return parameters
 
 
-# The renderers' own parameters: which endpoints read each, and its values.
+# The renderers' own parameters: which endpoints read each, its values, and whether an
+# empty value stands for the default.
 RENDERING_SCHEMAS = {
     PAGE_PARAM: (
         {JSON_OPERATION},
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        True,
     ),
     "bom": (
         {SHIPMENTS_CSV_OPERATION, ITEMS_CSV_OPERATION},
         {"type": "string", "enum": ["0", "1"], "default": "0"},
+        False,
     ),
     "hxl": (
         {SHIPMENTS_CSV_OPERATION, ITEMS_CSV_OPERATION},
         {"type": "string", "enum": ["0", "1"], "default": "0"},
+        False,
     ),
 }
 
@@ -183,18 +195,19 @@ def rendering_parameters(operation):
     as text, on every endpoint."""
     parameters = []
     for name in sorted(RENDERING_PARAMS):
-        operations, schema = RENDERING_SCHEMAS.get(name, (None, {"type": "string"}))
+        operations, schema, empty = RENDERING_SCHEMAS.get(name, (None, {"type": "string"}, False))
         if operations is not None and operation not in operations:
             continue
-        parameters.append(
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": parameter_words(name, name),
-                "schema": schema,
-            }
-        )
+        parameter = {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": parameter_words(name, name),
+            "schema": schema,
+        }
+        if empty:
+            parameter["allowEmptyValue"] = True
+        parameters.append(parameter)
     return parameters
 
 
@@ -303,23 +316,20 @@ def rejection_schema():
 
 def item_schema():
     items = columns.ITEM_COLUMNS
-    integer = {"type": "integer"}
     return obj(
         {
             "category": column_schema("category", items, null=False),
             "category_name": column_schema("category_name", items, null=False),
             "description": column_schema("description", items, null=False),
-            "quantity": column_schema("quantity", items, schema=integer),
+            "quantity": column_schema("quantity", items),
             "quantity_is_estimate": column_schema("quantity_is_estimate", items, null=False),
-            "quantity_kind": column_schema(
-                "quantity_kind", items, schema=enum_of(QuantityKind), null=False
-            ),
-            "quantity_min": column_schema("quantity_min", items, schema=integer),
-            "quantity_max": column_schema("quantity_max", items, schema=integer),
+            "quantity_kind": column_schema("quantity_kind", items, null=False),
+            "quantity_min": column_schema("quantity_min", items),
+            "quantity_max": column_schema("quantity_max", items),
             "quantity_note": column_schema("quantity_note", items),
-            "unit": column_schema("unit", items, schema=enum_of(Unit), null=False),
+            "unit": column_schema("unit", items, null=False),
             "value_usd": column_schema("item_value_usd", items),
-            "quantity_rejected": column_schema("quantity_rejected", items, schema=integer),
+            "quantity_rejected": column_schema("quantity_rejected", items),
             "rejections": {
                 "type": "array",
                 "items": rejection_schema(),
@@ -349,10 +359,8 @@ def shipment_schema():
         {
             "reference": column_schema("reference", shipment, null=False),
             "url": column_schema("url", shipment, null=False),
-            "status": column_schema(
-                "status", shipment, schema=enum_of(Shipment.Status), null=False
-            ),
-            "terms": column_schema("terms", shipment, schema=enum_of(Shipment.Terms), null=False),
+            "status": column_schema("status", shipment, null=False),
+            "terms": column_schema("terms", shipment, null=False),
             "donors": {
                 "type": "array",
                 "items": party_schema(Donor.Kind, what="donor"),
@@ -368,9 +376,7 @@ def shipment_schema():
             "announced_on": column_schema("announced_on", shipment),
             "shipped_on": column_schema("shipped_on", shipment),
             "arrived_on": column_schema("arrived_on", shipment),
-            "transport_mode": column_schema(
-                "transport_mode", shipment, schema=enum_of(Shipment.TransportMode)
-            ),
+            "transport_mode": column_schema("transport_mode", shipment),
             "arrival_point": column_schema("arrival_point", shipment),
             "weight_kg": column_schema("weight_kg", shipment),
             "declared_value": column_schema("declared_value", shipment),

@@ -207,3 +207,28 @@ def test_errors_conform(client, description):
     response = client.get("/shipments.json?status=sent")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.django_db
+def test_an_empty_value_is_described_where_it_means_none(client, description):
+    """The list's form sends the fields left empty (`shipped_before=`): each filter takes that
+    as not given, and so does page; bom and hxl do not."""
+    json_parameters = parameters(description, "/shipments.json")
+    for name in [*ShipmentFilter.base_filters, "page"]:
+        assert json_parameters[name]["allowEmptyValue"] is True, name
+        assert client.get(f"/shipments.json?{name}=").status_code == 200, name
+    for name in ["bom", "hxl"]:
+        assert "allowEmptyValue" not in parameters(description, "/shipments.csv")[name]
+        assert client.get(f"/shipments.csv?{name}=").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PATHS)
+def test_a_rate_limited_answer_is_as_described(client, description, settings, path):
+    settings.EXPORT_RATE = "1/m"
+    assert client.get(path).status_code == 200
+    response = client.get(path)
+    assert response.status_code == 429
+    described = description["paths"][path]["get"]["responses"]["429"]
+    assert response["Content-Type"].split(";")[0] in described["content"]
+    assert int(response["Retry-After"]) > 0
