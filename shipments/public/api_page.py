@@ -16,6 +16,8 @@ class Parameter:
     values: list[str]
     repeatable: bool
     description: str
+    # An empty value (`shipped_before=`) is the same as none.
+    empty_allowed: bool
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def operations(description):
                     values_of(one["schema"]),
                     one.get("explode", False),
                     one.get("description", ""),
+                    one.get("allowEmptyValue", False),
                 )
                 for one in details["parameters"]
             ]
@@ -171,3 +174,15 @@ def operations(description):
                 )
             )
     return found
+
+
+def refusing_empty(operations):
+    """The names of the parameters, of any operation, that refuse an empty value."""
+    return sorted(
+        {
+            parameter.name
+            for operation in operations
+            for parameter in operation.parameters
+            if not parameter.empty_allowed
+        }
+    )

@@ -114,10 +114,12 @@ def openapi_json(request):
 def api_docs(request):
     """The API's description read out as a page."""
     description = openapi.description(site_url(request))
+    operations = api_page.operations(description)
     context = {
         "info": description["info"],
         "openapi_version": description["openapi"],
-        "operations": api_page.operations(description),
+        "operations": operations,
+        "refusing_empty": api_page.refusing_empty(operations),
         "short_list": api_page.SHORT_LIST,
         "export_rate": openapi.rate_words(),
         "downloads_per_client": settings.DOWNLOADS_PER_CLIENT,

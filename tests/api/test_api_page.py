@@ -89,3 +89,10 @@ def test_the_data_pages_link_to_it(client, db, path):
 )
 def test_types_in_words(schema, words):
     assert api_page.type_words(schema) == words
+
+
+def test_it_states_the_limits(page):
+    text = page.content.decode()
+    assert "429" in text
+    assert "405" in text
+    assert "the same as leaving it out, except <code>bom</code> and <code>hxl</code>." in text
