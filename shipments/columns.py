@@ -21,7 +21,7 @@ from typing import Any
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments.models import QuantityKind, Rejection, Shipment, Unit
+from shipments.models import QuantityKind, Rejection, Shipment, ShipmentItem, Unit
 
 TEXT = "text"
 NUMBER = "number"
@@ -763,4 +763,18 @@ ITEM_COLUMNS = [
         hxl="#meta+rejection+json",
     ),
     *[_on_shipment(column) for column in _ISO3],
+    Column(
+        "line",
+        NUMBER,
+        "The line's place, from 1, among its shipment's supply lines, in the order its page "
+        "lists them (whatever a category filter leaves out); with shipment_reference, it "
+        "identifies the line in the file.",
+        lambda item: item.line,
+        # As ShipmentItemQuerySet.with_line_numbers counts it.
+        f"(SELECT count(*) FROM {ShipmentItem._meta.db_table} sibling"
+        " WHERE sibling.shipment_id = i.shipment_id"
+        " AND (sibling.position, sibling.id) <= (i.position, i.id))",
+        integer=True,
+        hxl="#meta+line",
+    ),
 ]

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -1050,6 +1051,22 @@ class ShipmentItemQuerySet(BulkSavedQuerySet):
         `categories` (slugs), if given."""
         items = self.filter(shipment__in=shipments.order_by().values("pk"))
         return items.filter(category__slug__in=categories) if categories else items
+
+    def with_line_numbers(self):
+        """Each item annotated with `line`: its place, from 1, among its shipment's
+        items in their order (position, then id), whichever of them are selected."""
+        siblings = (
+            ShipmentItem.objects.filter(shipment=OuterRef("shipment"))
+            .filter(
+                Q(position__lt=OuterRef("position"))
+                | Q(position=OuterRef("position"), pk__lte=OuterRef("pk"))
+            )
+            .order_by()
+            .values("shipment")
+            .annotate(places=Count("pk"))
+            .values("places")
+        )
+        return self.annotate(line=Subquery(siblings))
 
     def count_shipments_by_category(self):
         """How many shipments hold each category: rows of category fields and `shipments`.

@@ -305,7 +305,8 @@ class ItemsExport(Export):
         )
         order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")
         return (
-            items.select_related("shipment__recipient", "shipment__pledge", "category")
+            items.with_line_numbers()
+            .select_related("shipment__recipient", "shipment__pledge", "category")
             .prefetch_related("shipment__donors", "shipment__sources", "rejections")
             .order_by(*order, F("position").asc(), F("id").asc())
         )

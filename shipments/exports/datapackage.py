@@ -38,6 +38,8 @@ SHIPMENTS = "shipments"
 ITEMS = "items"
 # A shipment's reference is unique (a database constraint).
 SHIPMENTS_KEY = ["reference"]
+# A supply line is its shipment's and its place among the shipment's lines.
+ITEMS_KEY = ["shipment_reference", "line"]
 # What refers from a supply line to its shipment.
 ITEMS_TO_SHIPMENTS = (["shipment_reference"], SHIPMENTS, SHIPMENTS_KEY)
 
@@ -130,10 +132,11 @@ def data_package(shipments_url, items_url, home_url, about_url):
                 "Supply lines",
                 "One row per supply line of a published shipment, in the shipment's order, "
                 "its shipment's columns repeated; shipment_reference names the shipment in "
-                "the shipments file. No column identifies a line on its own: a shipment may "
-                "list the same supply twice, so the file has no primary key.",
+                "the shipments file, and with line identifies the line.",
                 items_url,
-                table_schema(cols.ITEM_COLUMNS, foreign_key=ITEMS_TO_SHIPMENTS),
+                table_schema(
+                    cols.ITEM_COLUMNS, primary_key=ITEMS_KEY, foreign_key=ITEMS_TO_SHIPMENTS
+                ),
             ),
         ],
     }

@@ -32,6 +32,8 @@ INFORMATIONAL_COLUMNS = {
     "quantity_rejected",
     "rejection_reason",
     "sources",
+    # A line's place in its shipment: the file's order says it.
+    "line",
 }
 # The rest of what staff enter for a shipment, added to the files after the
 # first imports were written. A file without one of these columns leaves

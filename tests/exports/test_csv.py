@@ -119,7 +119,7 @@ EXPECTED_ITEMS = (
     ",arrival_point,quantity_min,quantity_max,quantity_kind,quantity_rejected,rejecti"
     "on_reason,weight_kg,value_usd,declared_value,currency,usd_rate,rate_date,rate_so"
     "urce,pledge_reference,notes,sources,sources_json,rejections_json,recipient_country"
-    "_iso3,donor_countries_iso3\n"
+    "_iso3,donor_countries_iso3,line\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,http://te"
     "stserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
@@ -131,7 +131,7 @@ EXPECTED_ITEMS = (
     'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
     ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
     ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]",,BEL,'
-    "EU; CHN\n"
+    "EU; CHN,1\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,http://testse"
     "rver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,hospita"
@@ -147,7 +147,7 @@ EXPECTED_ITEMS = (
     ' they said"", ""reason"": ""wrong_specification"", ""reason_detail"": ""=KN95, n'
     'ot FFP2\\nper inspectors"", ""date"": ""2020-03-20"", ""source"": 2}, {""kind"": '
     '""returned"", ""quantity"": 1500, ""quantity_note"": """", ""reason"": ""other""'
-    ', ""reason_detail"": """", ""date"": null, ""source"": 2}]",BEL,EU; CHN\n'
+    ', ""reason_detail"": """", ""date"": null, ""source"": 2}]",BEL,EU; CHN,2\n'
 )
 
 
@@ -405,3 +405,31 @@ def test_export_query_count_does_not_grow_with_the_rows(client, download):
     assert queries_of(download, client) == expected
     shipments_with_lines(10)
     assert queries_of(download, client) == expected
+
+
+def test_a_lines_number_is_its_place_in_its_shipment_whatever_the_filter(client):
+    shipment = ShipmentFactory(reference="LINES-1")
+    for position, slug in enumerate(["gloves", "masks", "gloves", "masks"]):
+        ShipmentItemFactory(shipment=shipment, category=category(slug), position=position)
+    # Entered without positions: the order they were added in.
+    other = ShipmentFactory(reference="LINES-2")
+    ShipmentItemFactory.create_batch(2, shipment=other, category=category("masks"))
+
+    def lines(query):
+        rows = csv.DictReader(io.StringIO(body(client.get("/items.csv" + query)).decode()))
+        return [(row["shipment_reference"], row["line"], row["category"]) for row in rows]
+
+    assert lines("?sort=reference") == [
+        ("LINES-1", "1", "gloves"),
+        ("LINES-1", "2", "masks"),
+        ("LINES-1", "3", "gloves"),
+        ("LINES-1", "4", "masks"),
+        ("LINES-2", "1", "masks"),
+        ("LINES-2", "2", "masks"),
+    ]
+    assert lines("?sort=reference&category=masks") == [
+        ("LINES-1", "2", "masks"),
+        ("LINES-1", "4", "masks"),
+        ("LINES-2", "1", "masks"),
+        ("LINES-2", "2", "masks"),
+    ]

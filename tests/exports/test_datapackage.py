@@ -151,6 +151,7 @@ def test_unknowns_are_empty_cells_and_the_keys_join_the_files(client):
     items = resource_named(package, "items")["schema"]
     assert shipments["missingValues"] == items["missingValues"] == MISSING_VALUES == [""]
     assert shipments["primaryKey"] == ["reference"]
+    assert items["primaryKey"] == ["shipment_reference", "line"]
     assert items["foreignKeys"] == [
         {
             "fields": ["shipment_reference"],
@@ -315,7 +316,7 @@ def hard_cases():
         ("masks", "N95 口罩", "at_least", None, 2_000_000, None, "over 2 million", Unit.PIECES),
         ("ventilators", "@Ventilator sets", "unknown", None, 24, None, "dozens", Unit.SETS),
         ("medicines", "+Medicines", "range", None, 100, 200, "one to two hundred", Unit.KG),
-        # The same supply twice: a shipment may list it so.
+        # The same supply twice: a shipment may list it so; its line tells them apart.
         ("masks", "Surgical masks", "exact", 40_000, None, None, "", Unit.PIECES),
     ]
     for position, (slug, *values) in enumerate(lines):
