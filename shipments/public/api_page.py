@@ -18,6 +18,8 @@ class Parameter:
     description: str
     # An empty value (`shipped_before=`) is the same as none.
     empty_allowed: bool
+    # query, or header.
+    location: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def operations(description):
                     one.get("explode", False),
                     one.get("description", ""),
                     one.get("allowEmptyValue", False),
+                    one["in"],
                 )
                 for one in details["parameters"]
             ]
@@ -177,12 +180,12 @@ def operations(description):
 
 
 def refusing_empty(operations):
-    """The names of the parameters, of any operation, that refuse an empty value."""
+    """The names of the query parameters, of any operation, that refuse an empty value."""
     return sorted(
         {
             parameter.name
             for operation in operations
             for parameter in operation.parameters
-            if not parameter.empty_allowed
+            if parameter.location == "query" and not parameter.empty_allowed
         }
     )

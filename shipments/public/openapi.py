@@ -43,6 +43,7 @@ TEXT = "text/plain"
 JSON_OPERATION = "listShipments"
 SHIPMENTS_CSV_OPERATION = "downloadShipmentsCsv"
 ITEMS_CSV_OPERATION = "downloadItemsCsv"
+DATA_PACKAGE_OPERATION = "describeDataPackage"
 
 
 def nullable(schema):
@@ -501,6 +502,73 @@ def csv_response(column_list, what):
     }
 
 
+def data_package_operation():
+    """/datapackage.json: the two CSVs described for Frictionless, unlimited and cached."""
+    resource = {
+        "type": "object",
+        "required": ["name", "path", "schema"],
+        "properties": {
+            "name": {"type": "string", "enum": ["shipments", "items"]},
+            "path": described(
+                {"type": "string", "format": "uri"}, "The CSV's address, without filters."
+            ),
+            "schema": described({"type": "object"}, "The file's Table Schema."),
+        },
+    }
+    descriptor = {
+        "type": "object",
+        "required": ["profile", "name", "licenses", "sources", "resources"],
+        "properties": {
+            "profile": {"type": "string"},
+            "name": {"type": "string"},
+            "licenses": {"type": "array", "items": {"type": "object"}},
+            "sources": {"type": "array", "items": {"type": "object"}},
+            "resources": {"type": "array", "items": resource, "minItems": 2, "maxItems": 2},
+        },
+        "description": "A Frictionless Data Package descriptor (https://specs.frictionlessdata.io"
+        "/data-package/): each CSV's address and Table Schema, generated from the columns.",
+    }
+    etag = {
+        "description": "The descriptor's version: send it back as If-None-Match.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    return operation(
+        DATA_PACKAGE_OPERATION,
+        "Both CSVs described as a Frictionless data package",
+        "For tools that load and check tabular data, e.g. `frictionless validate` of this "
+        "address downloads both CSVs and checks every cell against its column's type. Takes "
+        "no parameters and is not rate-limited.",
+        [
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "The ETag of a descriptor already held: answered with a 304 "
+                "while it is the current one.",
+                "schema": {"type": "string"},
+            }
+        ],
+        {
+            "200": {
+                "description": "The descriptor.",
+                "headers": {
+                    "ETag": etag,
+                    "Cache-Control": {
+                        "description": "public, with the time it may be kept.",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                },
+                "content": {JSON: {"schema": descriptor}},
+            },
+            "304": {"description": "The descriptor named by If-None-Match is still current."},
+            "400": text_response("A parameter: the descriptor takes none."),
+        },
+        "CSV",
+    )
+
+
 def operation(operation_id, summary, description, parameters, responses, tag):
     return {
         "operationId": operation_id,
@@ -599,5 +667,6 @@ def description(base_url):
                     "CSV",
                 )
             },
+            reverse("datapackage-json"): {"get": data_package_operation()},
         },
     }

@@ -11,7 +11,7 @@ from tests.pages import elements, hrefs
 
 
 @pytest.fixture
-def page(client, db):
+def api_page_response(client, db):
     response = client.get("/api/")
     assert response.status_code == 200
     return response
@@ -22,16 +22,16 @@ def test_every_role_reads_the_page_and_the_description(role_client):
     assert role_client.get("/openapi.json").status_code == 200
 
 
-def test_it_names_every_endpoint_and_every_filter(page):
-    text = page.content.decode()
-    for path in ["/shipments.json", "/shipments.csv", "/items.csv"]:
+def test_it_names_every_endpoint_and_every_filter(api_page_response):
+    text = api_page_response.content.decode()
+    for path in ["/shipments.json", "/shipments.csv", "/items.csv", "/datapackage.json"]:
         assert f"GET {path}" in text
     for name in ShipmentFilter.base_filters:
         assert f"<code>{name}</code>" in text
 
 
-def test_it_shows_values_formats_and_answers(page):
-    text = page.content.decode()
+def test_it_shows_values_formats_and_answers(api_page_response):
+    text = api_page_response.content.decode()
     assert "<code>delivered</code>" in text
     assert "date (YYYY-MM-DD)" in text
     assert "<code>text/csv</code>" in text
@@ -40,27 +40,29 @@ def test_it_shows_values_formats_and_answers(page):
     assert "<code>results[].items[].quantity_kind</code>" in text
 
 
-def test_its_example_requests_answer(client, page, demo_data):
+def test_its_example_requests_answer(client, api_page_response, demo_data):
     examples = [
-        attrs["href"] for attrs in elements(page, "a") if attrs.get("href", "").startswith("http")
+        attrs["href"]
+        for attrs in elements(api_page_response, "a")
+        if attrs.get("href", "").startswith("http")
     ]
     examples = [href for href in examples if urlsplit(href).hostname == "testserver"]
-    assert len(examples) == 3
+    assert len(examples) == 4
     for example in examples:
         parts = urlsplit(example)
-        response = client.get(f"{parts.path}?{parts.query}")
+        response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
         assert response.status_code == 200, example
     json_example = next(href for href in examples if ".json" in href)
     parts = urlsplit(json_example)
     assert json.loads(client.get(f"{parts.path}?{parts.query}").content)["count"] > 0
 
 
-def test_it_links_to_the_description(page):
-    assert "/openapi.json" in hrefs(page)
+def test_it_links_to_the_description(api_page_response):
+    assert "/openapi.json" in hrefs(api_page_response)
 
 
-def test_it_runs_no_script_and_has_no_inline_style(page):
-    text = page.content.decode()
+def test_it_runs_no_script_and_has_no_inline_style(api_page_response):
+    text = api_page_response.content.decode()
     assert "<script" not in text
     assert "<style" not in text
     assert " style=" not in text
@@ -91,8 +93,8 @@ def test_types_in_words(schema, words):
     assert api_page.type_words(schema) == words
 
 
-def test_it_states_the_limits(page):
-    text = page.content.decode()
+def test_it_states_the_limits(api_page_response):
+    text = api_page_response.content.decode()
     assert "429" in text
     assert "405" in text
     assert "the same as leaving it out, except <code>bom</code> and <code>hxl</code>." in text

@@ -16,6 +16,7 @@ from shipments.models import Shipment, SupplyCategory
 from shipments.public import openapi
 from tests import factories
 
+# The endpoints the filters select for.
 PATHS = {
     "/shipments.json": openapi.JSON_OPERATION,
     "/shipments.csv": openapi.SHIPMENTS_CSV_OPERATION,
@@ -51,10 +52,10 @@ def test_the_description_is_valid_openapi_3_1(description):
 
 
 @pytest.mark.django_db
-def test_it_describes_the_json_and_both_csvs(description):
+def test_it_describes_the_json_both_csvs_and_the_data_package(description):
     assert {
         path: operations["get"]["operationId"] for path, operations in description["paths"].items()
-    } == PATHS
+    } == {**PATHS, "/datapackage.json": openapi.DATA_PACKAGE_OPERATION}
     assert description["servers"] == [{"url": "http://testserver"}]
 
 
@@ -232,3 +233,17 @@ def test_a_rate_limited_answer_is_as_described(client, description, settings, pa
     described = description["paths"][path]["get"]["responses"]["429"]
     assert response["Content-Type"].split(";")[0] in described["content"]
     assert int(response["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_the_data_package_is_as_described(client, description):
+    described = description["paths"]["/datapackage.json"]["get"]["responses"]
+    response = client.get("/datapackage.json")
+    assert response.status_code == 200
+    assert_conforms(
+        json.loads(response.content), described["200"]["content"]["application/json"]["schema"]
+    )
+    assert set(described["200"]["headers"]) <= set(response.headers)
+    again = client.get("/datapackage.json", headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    assert "304" in described
