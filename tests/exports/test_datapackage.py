@@ -15,7 +15,7 @@ from decimal import Decimal
 from unittest.mock import ANY
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from frictionless import Package
 
 from donors.models import Donor, Recipient
@@ -202,7 +202,9 @@ def test_head_answers_with_the_headers_of_a_get(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_only_get_and_head_are_allowed(client, method):
+def test_only_get_and_head_are_allowed(method):
+    # With the CSRF check a browser's request meets, which must not answer first.
+    client = Client(enforce_csrf_checks=True)
     response = getattr(client, method)("/datapackage.json")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
