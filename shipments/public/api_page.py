@@ -48,6 +48,8 @@ class Operation:
     parameters: list[Parameter]
     answers: list[Answer]
     fields: list[Field]
+    # Every field of the JSON is listed, and no other may appear.
+    closed: bool
     example: str
 
 
@@ -173,6 +175,7 @@ def operations(description):
                     parameters=parameters,
                     answers=answers_of(details["responses"]),
                     fields=fields_of(json_schema) if json_schema else [],
+                    closed=bool(json_schema) and json_schema.get("additionalProperties") is False,
                     example=f"{server}{path}" + (f"?{query}" if query else ""),
                 )
             )

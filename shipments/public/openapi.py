@@ -519,11 +519,17 @@ def data_package_operation():
         "type": "object",
         "required": ["profile", "name", "licenses", "sources", "resources"],
         "properties": {
-            "profile": {"type": "string"},
-            "name": {"type": "string"},
-            "licenses": {"type": "array", "items": {"type": "object"}},
-            "sources": {"type": "array", "items": {"type": "object"}},
-            "resources": {"type": "array", "items": resource, "minItems": 2, "maxItems": 2},
+            "profile": described({"type": "string"}, "The Frictionless profile it follows."),
+            "name": described({"type": "string"}, "The package's name."),
+            "licenses": described(
+                {"type": "array", "items": {"type": "object"}}, "The data's licence."
+            ),
+            "sources": described(
+                {"type": "array", "items": {"type": "object"}}, "Where the data comes from."
+            ),
+            "resources": described(
+                {"type": "array", "items": resource}, "The two CSVs, shipments then items."
+            ),
         },
         "description": "A Frictionless Data Package descriptor (https://specs.frictionlessdata.io"
         "/data-package/): each CSV's address and Table Schema, generated from the columns.",
@@ -536,9 +542,9 @@ def data_package_operation():
     return operation(
         DATA_PACKAGE_OPERATION,
         "Both CSVs described as a Frictionless data package",
-        "For tools that load and check tabular data, e.g. `frictionless validate` of this "
-        "address downloads both CSVs and checks every cell against its column's type. Takes "
-        "no parameters and is not rate-limited.",
+        "For tools that load and check tabular data: frictionless validate of this address "
+        "downloads both CSVs and checks every cell against its column's type. Takes no "
+        "parameters and is not rate-limited.",
         [
             {
                 "name": "If-None-Match",

@@ -98,3 +98,10 @@ def test_it_states_the_limits(api_page_response):
     assert "429" in text
     assert "405" in text
     assert "the same as leaving it out, except <code>bom</code> and <code>hxl</code>." in text
+
+
+def test_it_says_which_json_holds_only_the_fields_listed(api_page_response):
+    text = api_page_response.content.decode()
+    # The list's JSON is closed; the data package's descriptor holds more than listed.
+    assert text.count("Every field is always present, and no other") == 1
+    assert text.count("The main fields; the descriptor holds more") == 1
