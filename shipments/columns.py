@@ -9,7 +9,7 @@ SQL expressions use these aliases: `s` the shipment, `r` its recipient,
 `i` the item and `c` its category (items export only), `da` the donors
 aggregated per shipment, `sa` the sources aggregated per shipment, `p` the
 pledge, `pd` the published deliveries aggregated per pledge (shipments export only),
-`rc` the recipient's country (its name and alpha-3 code).
+`rc` the recipient's country (its name and alpha-3 code), `e` the shipment's emergency.
 """
 
 import json
@@ -431,6 +431,15 @@ _SHIPMENT = {
             "s.arrival_point",
             hxl="#loc+name+dest",
         ),
+        Column(
+            "crisis",
+            TEXT,
+            "GLIDE number of the emergency the aid was sent for, e.g. EP-2020-000012-001 for "
+            "COVID-19 (see the emergencies below); the crisis filter takes it.",
+            lambda s: s.emergency.glide,
+            "e.glide",
+            hxl="#crisis+code+glide",
+        ),
     ]
 }
 
@@ -575,6 +584,7 @@ SHIPMENT_COLUMNS = [
         hxl="#activity+id+delivery+list",
     ),
     *_ISO3,
+    _SHIPMENT["crisis"],
 ]
 
 ITEM_COLUMNS = [
@@ -777,4 +787,5 @@ ITEM_COLUMNS = [
         integer=True,
         hxl="#meta+line",
     ),
+    _on_shipment(_SHIPMENT["crisis"]),
 ]

@@ -18,7 +18,14 @@ from django_countries import countries
 
 from donors.models import Donor, Recipient
 from shipments import search
-from shipments.models import Shipment, SupplyCategory, public_parties
+from shipments.models import (
+    GLIDE_EXAMPLE,
+    Emergency,
+    Shipment,
+    SupplyCategory,
+    is_glide,
+    public_parties,
+)
 from shipments.sorts import DEFAULT_SORT, sort_choices, sort_expressions
 
 # Parameters the renderers read themselves rather than through a filter.
@@ -65,6 +72,29 @@ class SlugListField(MultipleValueField):
         except forms.ValidationError:
             return False
         return len(value) <= 200
+
+
+class GlideListField(MultipleValueField):
+    """GLIDE numbers of emergencies, in any case. One not written as a GLIDE number, or that
+    no emergency has, is an error that says so and names those there are: an empty list
+    would read as "no aid for that crisis"."""
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        for glide in value:
+            if not is_glide(glide):
+                raise forms.ValidationError(
+                    f"“{glide}” is not a GLIDE number: write it as XX-YYYY-NNNNNN-CCC, "
+                    f"e.g. {GLIDE_EXAMPLE}.",
+                    code="invalid",
+                )
+            if not self.valid_value(glide):
+                known = "; ".join(f"{code} ({name})" for code, name in self.choices)
+                raise forms.ValidationError(
+                    f"No emergency has the GLIDE number {glide}. Those recorded: {known}.",
+                    code="invalid_choice",
+                )
 
 
 class PartyNameField(MultipleValueField):
@@ -228,6 +258,10 @@ class SlugListFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugListField
 
 
+class GlideListFilter(django_filters.MultipleChoiceFilter):
+    field_class = GlideListField
+
+
 class PartyNameFilter(django_filters.MultipleChoiceFilter):
     field_class = PartyNameField
 
@@ -303,6 +337,11 @@ class SlugListWidget(forms.TextInput):
 def supply_categories():
     """(slug, name, key) of every category, in their order."""
     return list(SupplyCategory.objects.values_list("slug", "name", "pk"))
+
+
+def emergencies():
+    """(GLIDE number, name, key) of every emergency, in their order."""
+    return list(Emergency.objects.in_order().values_list("glide", "name", "pk"))
 
 
 def country_choices():
@@ -431,6 +470,15 @@ class ShipmentFilter(django_filters.FilterSet):
         widget=CheckboxListWidget(normalise=lower_slug),
         help_text="Shipments with supplies rejected or sent back, e.g. as defective.",
     )
+    crisis = GlideListFilter(
+        method="filter_crisis",
+        label="Emergency",
+        # Set per filterset from the emergencies it reads once (see __init__).
+        choices=(),
+        normalise=upper_code,
+        widget=CheckboxListWidget(normalise=upper_code),
+        help_text="Shipments sent for any of these emergencies, by GLIDE number.",
+    )
     shipped_after = StrictDateFilter(
         field_name="shipped_on", lookup_expr="gte", label="Shipped on or after"
     )
@@ -456,9 +504,10 @@ class ShipmentFilter(django_filters.FilterSet):
         fields = []
         form = ShipmentFilterForm
 
-    def __init__(self, data=None, queryset=None, categories=None, **kwargs):
-        """`categories`, when the caller has them (e.g. from a cache), spares reading them: the
-        (slug, name, key) of every category, as `supply_categories()` gives them."""
+    def __init__(self, data=None, queryset=None, categories=None, crises=None, **kwargs):
+        """`categories` and `crises`, when the caller has them (e.g. from a cache), spare
+        reading them: the (slug, name, key) of every category, as `supply_categories()` gives
+        them, and the (GLIDE number, name, key) of every emergency, as `emergencies()` does."""
         if queryset is None:
             queryset = Shipment.objects.published()
         super().__init__(data, queryset, **kwargs)
@@ -471,6 +520,10 @@ class ShipmentFilter(django_filters.FilterSet):
         )
         self.filters["category"].extra["choices"] = lambda: [
             (slug, name) for slug, name, _ in self.categories()
+        ]
+        self.crises = functools.cache(emergencies if crises is None else lambda: crises)
+        self.filters["crisis"].extra["choices"] = lambda: [
+            (glide, name) for glide, name, _ in self.crises()
         ]
 
     @classmethod
@@ -539,6 +592,14 @@ class ShipmentFilter(django_filters.FilterSet):
         # can tell a common category from a rare one and plan accordingly.
         keys = [pk for slug, _, pk in self.categories() if slug in value]
         return queryset.holding_categories(keys)
+
+    def filter_crisis(self, queryset, name, value):
+        if not value:
+            return queryset
+        # By key, as categories are: no join to the emergencies.
+        return queryset.filter(
+            emergency__in=[pk for glide, _, pk in self.crises() if glide in value]
+        )
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_expressions(value or self.default_sort))

@@ -144,6 +144,15 @@ class EmergencyQuerySet(models.QuerySet):
         """The emergency new shipments belong to unless staff pick another; None if none is."""
         return self.filter(is_default=True).first()
 
+    def in_order(self):
+        """The earliest first, those with no start date last, on every database."""
+        return self.order_by(F("started_on").asc(nulls_last=True), "name", "pk")
+
+    def with_published_shipments(self):
+        """Those the public knows shipments of: any with a published shipment."""
+        published = Shipment.objects.published().filter(emergency=OuterRef("pk"))
+        return self.filter(Exists(published))
+
     def covid_19(self):
         """COVID-19, which the demo and synthetic data sets are of (made again if deleted)."""
         emergency, _ = self.get_or_create(
@@ -953,7 +962,7 @@ class Shipment(models.Model):
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
             # PostgreSQL also holds partial indexes for the public list's
             # orders and a trigram index for its search: see migrations 0007,
-            # 0008, 0009 and 0010.
+            # 0008, 0009, 0010 and 0018 (the list of one emergency).
         ]
         permissions = [("publish_shipment", "Can publish and unpublish shipments")]
 

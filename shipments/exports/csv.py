@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from donors.models import Donor, Recipient
 from shipments import columns as cols
-from shipments.models import Rejection, Shipment, ShipmentItem, Source, SupplyCategory
+from shipments.models import (
+    Emergency,
+    Rejection,
+    Shipment,
+    ShipmentItem,
+    Source,
+    SupplyCategory,
+)
 from shipments.sorts import sort_expressions
 
 CSV_SPECIALS = re.compile(r'[,"\r\n]')
@@ -210,7 +217,8 @@ class Export:
             JOIN {Recipient._meta.db_table} r ON r.id = s.recipient_id
             LEFT JOIN da ON da.shipment_id = s.id
             LEFT JOIN rc ON rc.code = r.country
-            LEFT JOIN {Shipment._meta.db_table} p ON p.id = s.pledge_id"""
+            LEFT JOIN {Shipment._meta.db_table} p ON p.id = s.pledge_id
+            JOIN {Emergency._meta.db_table} e ON e.id = s.emergency_id"""
 
 
 def sources_sql(records=False):
@@ -266,7 +274,7 @@ class ShipmentsExport(Export):
 
     def orm_rows(self):
         return (
-            self.shipments.select_related("recipient", "pledge")
+            self.shipments.select_related("recipient", "pledge", "emergency")
             .prefetch_related("donors", "sources")
             .with_published_deliveries()
         )
@@ -306,7 +314,9 @@ class ItemsExport(Export):
         order = sort_expressions(self.filterset.sort_key(), prefix="shipment__")
         return (
             items.with_line_numbers()
-            .select_related("shipment__recipient", "shipment__pledge", "category")
+            .select_related(
+                "shipment__recipient", "shipment__pledge", "shipment__emergency", "category"
+            )
             .prefetch_related("shipment__donors", "shipment__sources", "rejections")
             .order_by(*order, F("position").asc(), F("id").asc())
         )

@@ -60,6 +60,8 @@ def shipment_json(shipment, base_url):
         "pledge_reference": pledge.reference if pledge else None,
         "deliveries": delivery_references(shipment),
         "notes": shipment.notes or None,
+        "crisis": shipment.emergency.glide,
+        "crisis_name": shipment.emergency.name,
         "items": [
             {
                 "category": item.category.slug,

@@ -185,7 +185,7 @@ def shipments_json(request):
     if error:
         return error
     shipments = (
-        filterset.qs.select_related("recipient", "pledge")
+        filterset.qs.select_related("recipient", "pledge", "emergency")
         .prefetch_related("donors", "items__category", "items__rejections", "sources")
         .with_published_deliveries()
     )

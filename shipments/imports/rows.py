@@ -49,6 +49,8 @@ SHIPMENT_DETAIL_COLUMNS = [
     "pledge_reference",
     "notes",
     "sources_json",
+    # Without it, a new shipment belongs to the default emergency.
+    "crisis",
 ]
 # Added to the files after the first imports were written: a file without
 # the kinds reads them from quantity and quantity_is_estimate; one without
@@ -419,6 +421,9 @@ class SupplyLineForm(forms.Form):
     pledge_reference = TextCell(required=False, max_length=40)
     notes = cell(Shipment, "notes")
     sources_json = RecordsCell(Source, columns.SOURCE_KEYS, what="Source", exclude=["shipment"])
+    # An emergency's GLIDE number among those the form is given (see clean_crisis).
+    crisis = TextCell(required=False)
+    crisis.fills = (Shipment, "emergency")
 
     # The supply line.
     # A slug among the categories the form is given (see clean_category).
@@ -464,9 +469,11 @@ class SupplyLineForm(forms.Form):
         exclude=["shipment", "item", "source"],
     )
 
-    def __init__(self, cells, *, categories, shipment=True):
+    def __init__(self, cells, *, categories, emergencies=None, shipment=True):
         super().__init__({name: cell_text(value) for name, value in cells.items()})
         self.categories = categories
+        # The emergencies by GLIDE number, for a file with a crisis column.
+        self.emergencies = emergencies or {}
         self.reads_shipment = shipment
         if not shipment:
             for name in REPEATED_SHIPMENT_COLUMNS:
@@ -484,6 +491,21 @@ class SupplyLineForm(forms.Form):
                 f"'{self.data.get('category', '')}' is not a category; use one of: {slugs}."
             )
         return category
+
+    def clean_crisis(self):
+        """The emergency the GLIDE number names; None for a blank cell, which keeps a stored
+        shipment's and gives a new one the default emergency."""
+        glide = self.cleaned_data["crisis"].upper()
+        if not glide:
+            return None
+        emergency = self.emergencies.get(glide)
+        if emergency is None:
+            known = ", ".join(f"{code} ({one.name})" for code, one in self.emergencies.items())
+            raise ValidationError(
+                f"'{self.data.get('crisis', '')}' is not the GLIDE number of a recorded "
+                f"emergency; use one of: {known}."
+            )
+        return emergency
 
     def clean_quantity_kind(self):
         """The kind given, or the one a file without the column implies."""

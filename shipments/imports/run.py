@@ -39,6 +39,7 @@ from shipments.imports.rows import (
     split_list,
 )
 from shipments.models import (
+    Emergency,
     Rejection,
     Shipment,
     ShipmentItem,
@@ -49,7 +50,11 @@ from shipments.models import (
 from shipments.signals import refresh_derived_columns
 
 # Model fields whose name differs from the column that fills them.
-COLUMN_OF_FIELD = {"reference": "shipment_reference", "is_estimate": "quantity_is_estimate"}
+COLUMN_OF_FIELD = {
+    "reference": "shipment_reference",
+    "is_estimate": "quantity_is_estimate",
+    "emergency": "crisis",
+}
 # What a re-import may change on a supply line it matched.
 UPDATABLE_ITEM_FIELDS = [
     "quantity",
@@ -253,6 +258,10 @@ class ImportRun:
         self.donors = PartyMatcher(Donor, donor_names)
         self.recipients = PartyMatcher(Recipient, recipient_names)
         self.categories = {category.slug: category for category in SupplyCategory.objects.all()}
+        self.emergencies = {emergency.glide: emergency for emergency in Emergency.objects.all()}
+        self.default_emergency = next(
+            (emergency for emergency in self.emergencies.values() if emergency.is_default), None
+        )
         categories_by_id = {category.pk: category for category in self.categories.values()}
         self.shipments = {}
         self.items = {}
@@ -267,7 +276,7 @@ class ImportRun:
         for chunk in in_chunks(references):
             shipments = (
                 Shipment.objects.filter(reference__in=chunk)
-                .select_related("pledge")
+                .select_related("pledge", "emergency")
                 .prefetch_related("donors")
             )
             self.shipments.update((shipment.reference, shipment) for shipment in shipments)
@@ -295,7 +304,12 @@ class ImportRun:
         """What row `number` (1 below the header) does; raises ValidationError if it is wrong."""
         reference = cell_text(cells.get("shipment_reference"))
         in_file = self.in_file.get(reference)
-        form = SupplyLineForm(cells, categories=self.categories, shipment=in_file is None)
+        form = SupplyLineForm(
+            cells,
+            categories=self.categories,
+            emergencies=self.emergencies,
+            shipment=in_file is None,
+        )
         errors = RowErrors.of(form)
         if not reference:
             errors.raise_if_any()
@@ -445,9 +459,14 @@ class ImportRun:
         new = shipment is None
         if new:
             shipment = Shipment(
-                reference=said.reference, created_by_id=getattr(self.user, "pk", None)
+                reference=said.reference,
+                created_by_id=getattr(self.user, "pk", None),
+                emergency=self.default_emergency,
             )
         values = dict(said.fields)
+        # A blank crisis keeps the emergency (a new shipment's, the default).
+        if values.get("emergency", "") is None:
+            del values["emergency"]
         # A blank status or terms keeps the current value (a new shipment's default).
         for name in ["status", "terms"]:
             values[name] = values[name] or getattr(shipment, name)

@@ -1,6 +1,6 @@
 """What the list's filter form offers: the countries that gave or received published
-shipments, each with how many, and the names of the donors and recipients with the most,
-as suggestions for the name boxes.
+shipments, each with how many, the names of the donors and recipients with the most,
+as suggestions for the name boxes, and the emergencies, when there is more than one.
 
 Counting them takes seconds at a million shipments, and they are the same for
 every reader: they are read in a constant number of queries and kept in the
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
-from shipments.filters import supply_categories
+from shipments.filters import emergencies, supply_categories
 from shipments.models import Shipment
 from shipments.public.cache import cached
 from shipments.public.jinja2 import country_names, selected_values
@@ -35,10 +35,12 @@ class FormChoices:
     names: dict[str, list[str]]
     # (slug, name, key) of every category, for the FilterSet.
     categories: list[tuple[str, str, int]]
+    # (GLIDE number, name, key) of every emergency, for the FilterSet.
+    crises: list[tuple[str, str, int]]
 
 
 def form_choices():
-    """The FormChoices of the current data, from the cache (six queries when it is cold)."""
+    """The FormChoices of the current data, from the cache (seven queries when it is cold)."""
     return cached("form-choices", read_choices)
 
 
@@ -54,6 +56,7 @@ def read_choices():
             "recipient_name": _names(published.count_by_recipient()[:NAMES_OFFERED]),
         },
         categories=supply_categories(),
+        crises=emergencies(),
     )
 
 
@@ -90,4 +93,8 @@ def offered(choices, form):
         )
     for name in NAME_FIELDS:
         options[name] = choices.names[name]
+    # A deployment that tracks one emergency offers no choice of it; a link
+    # may still carry one.
+    if len(choices.crises) < 2:
+        return Offered(options, link_only=(*LINK_ONLY_FIELDS, "crisis"))
     return Offered(options)

@@ -143,6 +143,9 @@ PARAMETERS = {
     "supply of it. In the supply lines CSV it also keeps only that category's lines.",
     "status": "pledged, dispatched, delivered or cancelled (see the statuses below).",
     "quality": "rejected: the shipments with supplies rejected or returned.",
+    "crisis": "An emergency's GLIDE number in any case, e.g. EP-2020-000012-001 for COVID-19 "
+    "(see the emergencies below): the shipments sent for it. A number no emergency has, or "
+    "one not written as XX-YYYY-NNNNNN-CCC, is answered with a 400 naming those there are.",
     "shipped_after": "A date as YYYY-MM-DD: the shipments shipped on that day or later. "
     "Shipments with no known shipping date are left out.",
     "shipped_before": "A date as YYYY-MM-DD: the shipments shipped on that day or earlier. "

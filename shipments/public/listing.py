@@ -182,6 +182,8 @@ def selection_summary(filterset, paginator):
         words.append(f"matching “{rest.pop('q')[0]}”")
     if "category" in rest:
         words.append("of " + _any_of(in_sentence(label) for label in labels("category")))
+    if "crisis" in rest:
+        words.append("for " + _any_of(labels("crisis")))
     if "donor_country" in rest:
         words.append("from " + _any_of(labels("donor_country")))
     if "recipient_country" in rest:

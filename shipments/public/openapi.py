@@ -394,6 +394,10 @@ def shipment_schema():
                 "reference order; empty for any other shipment. Never add them to the pledge.",
             },
             "notes": column_schema("notes", shipment),
+            "crisis": column_schema("crisis", shipment, null=False),
+            "crisis_name": described(
+                {"type": "string"}, "The name of that emergency, e.g. COVID-19."
+            ),
             "items": {
                 "type": "array",
                 "items": item_schema(),

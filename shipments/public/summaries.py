@@ -18,6 +18,7 @@ from shipments.filters import ShipmentFilter
 from shipments.models import (
     SENT_STATUSES,
     DataVersion,
+    Emergency,
     Shipment,
     ShipmentItem,
     Unit,
@@ -682,4 +683,19 @@ def overview():
             "quantities", "Supplies by category and status", totals.by_category
         ),
         "charts": charts,
+        **crises(),
     }
+
+
+def crises():
+    """{"crises": names of the emergencies of published shipments, the earliest first,
+    "crises_named": those names in words ("COVID-19 and Mpox")}.
+
+    The site names the emergency it tracks only from the data: "for
+    COVID-19" where that is the only one, each of them where there are
+    several, none before anything is published.
+    """
+    emergencies = Emergency.objects.with_published_shipments().in_order()
+    names = list(emergencies.values_list("name", flat=True))
+    named = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return {"crises": names, "crises_named": named}

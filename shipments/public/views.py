@@ -16,6 +16,7 @@ from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
 from shipments.models import (
+    Emergency,
     QuantityKind,
     Rejection,
     Shipment,
@@ -76,6 +77,7 @@ def about_data(request):
         "donor_kinds": glossary.entries(Donor.Kind, glossary.DONOR_KINDS),
         "recipient_kinds": glossary.entries(Recipient.Kind, glossary.RECIPIENT_KINDS),
         "categories": SupplyCategory.objects.all(),
+        "emergencies": Emergency.objects.in_order(),
         "parameters": glossary.PARAMETERS,
         "repeatable": ShipmentFilter.repeatable_parameters(),
         "sorts": sort_choices(),
@@ -129,7 +131,7 @@ def api_docs(request):
 
 def shipment_list(request):
     choices = form_choices.form_choices()
-    filterset = ShipmentFilter(request.GET, categories=choices.categories)
+    filterset = ShipmentFilter(request.GET, categories=choices.categories, crises=choices.crises)
     context = {
         "filterset": filterset,
         "form": filterset.form,

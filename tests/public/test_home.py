@@ -23,7 +23,7 @@ def test_home_lists_published_shipments_only(client):
     assert response.status_code == 200
     assert listed_references(response) == ["PUBLIC-1"]
     assert b"DRAFT-1" not in response.content
-    assert title(response) == "Medical aid shipments · AidTracker"
+    assert title(response) == "Medical aid for COVID-19 · AidTracker"
 
 
 def test_home_shows_headline_totals_by_status(client):
@@ -112,8 +112,9 @@ def test_home_query_count_is_constant(client, django_assert_num_queries):
         # totals, category totals, rejections by category, donor countries, recipient countries,
         # the span of best-known dates, shipments per period of them, latest
         # shipments (with recipients), their donors, their supply lines (with categories);
-        # the data version again (the map's routes, kept apart), shipments per route
-        with django_assert_num_queries(14):
+        # the emergencies of published shipments; the data version again (the
+        # map's routes, kept apart), shipments per route
+        with django_assert_num_queries(15):
             assert client.get("/").status_code == 200
 
     ShipmentItemFactory()
@@ -136,3 +137,53 @@ def test_home_unchanged_since_the_last_visit_reads_only_the_data_version(
     with django_assert_num_queries(1):
         again = client.get("/")
     assert again.content == first.content
+
+
+# The emergency the home page names ------------------------------------------------
+
+
+def test_home_names_the_only_emergency_of_the_data(client):
+    ShipmentFactory()
+    response = client.get("/")
+    assert title(response) == "Medical aid for COVID-19 · AidTracker"
+    content = response.content.decode()
+    assert "<h1>Medical aid for COVID-19 across borders</h1>" in content
+    assert (
+        '<meta name="description" content="Cross-border aid shipments of medical supplies for '
+        'COVID-19: who gave what to whom, with the sources.">'
+    ) in content
+
+
+def test_a_second_emergency_in_the_data_names_both(client):
+    from shipments.models import Emergency
+
+    ShipmentFactory()
+    covid_page = client.get("/")
+    assert title(covid_page) == "Medical aid for COVID-19 · AidTracker"
+    ebola = Emergency.objects.create(
+        name="Ebola in the DRC", glide="EP-2018-000129-COD", started_on=date(2018, 8, 1)
+    )
+    ShipmentFactory(emergency=ebola)
+    response = client.get("/")
+    assert title(response) == "Medical aid shipments · AidTracker"
+    content = response.content.decode()
+    assert "<h1>Medical aid shipments across borders</h1>" in content
+    assert "Who gave what to whom in 2 emergencies, Ebola in the DRC and COVID-19: 2" in content
+    assert "medical supplies for Ebola in the DRC and COVID-19: who gave" in content
+
+
+def test_an_emergency_with_nothing_published_is_not_named(client):
+    from shipments.models import Emergency
+
+    ShipmentFactory()
+    ebola = Emergency.objects.create(name="Ebola in the DRC", glide="EP-2018-000129-COD")
+    ShipmentFactory(emergency=ebola, is_published=False)
+    response = client.get("/")
+    assert title(response) == "Medical aid for COVID-19 · AidTracker"
+    assert b"Ebola" not in response.content
+
+
+def test_before_anything_is_published_no_emergency_is_named(client, db):
+    response = client.get("/")
+    assert title(response) == "Medical aid shipments · AidTracker"
+    assert b"COVID" not in response.content

@@ -20,7 +20,7 @@ from tests.pages import elements, title
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("/", "Medical aid shipments"),
+    ("/", "Medical aid for COVID-19"),
     ("/shipments/", "Shipments"),
     ("/shipments/?status=lost", "Check the filters: Shipments"),
     ("/shipments/REF-1/", "Giver to Italy: 1,000 surgical masks · REF-1"),

@@ -354,11 +354,11 @@ def test_the_list_queries_as_many_times_whatever_the_parties(
         "&donor_country=CN"
     )
     # Cold, the data version and the form's choices (countries given from and
-    # to, donor and recipient names, categories); then the count, the donors
+    # to, donor and recipient names, categories, emergencies); then the count, the donors
     # named by slug or by name (one query), the recipients named, status
     # totals, category totals, rejections, the page of shipments (with their
     # recipients), their donors, their supply lines.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert listed_references(client.get(f"/shipments/?{query}")) == ["P-2"]
     with django_assert_num_queries(10):
         assert listed_references(client.get(f"/shipments/?{query}")) == ["P-2"]

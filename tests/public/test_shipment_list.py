@@ -260,8 +260,8 @@ def test_query_count_is_constant_in_the_number_of_shipments(
         # categories); the page of shipments (with their recipients), their
         # donors, their supply lines (with categories); the data version again
         # for the form's choices, then its countries given from and to, its
-        # donor and recipient names, and the categories.
-        with django_assert_num_queries(15):
+        # donor and recipient names, the categories and the emergencies.
+        with django_assert_num_queries(16):
             assert client.get("/shipments/").status_code == 200
         # Then all from the cache: each data version, and the page's three.
         with django_assert_num_queries(5):
@@ -283,13 +283,13 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
         "&sort=reference"
     )
     # The data version and the form's choices (countries given from and to,
-    # donor and recipient names, categories), read once for the data version;
-    # then the count (with the columns the facets count), the donors and
+    # donor and recipient names, categories, emergencies), read once for the
+    # data version; then the count (with the columns the facets count), the donors and
     # recipients named by slug or by name, status totals, category totals,
     # rejections, the categories the facets count, the page of shipments
     # (with their recipients), their donors, their supply lines (with
     # categories).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert listed(client, query) == ["IT-1"]
     with django_assert_num_queries(10):
         assert listed(client, query) == ["IT-1"]
@@ -297,8 +297,9 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
 
 def test_invalid_filters_query_only_for_the_form(client, world, django_assert_num_queries):
     # The data version and the form's choices (countries given from and to,
-    # donor and recipient names, categories), read once for the data version.
-    with django_assert_num_queries(6):
+    # donor and recipient names, categories, emergencies), read once for the
+    # data version.
+    with django_assert_num_queries(7):
         assert client.get("/shipments/?status=lost").status_code == 400
     with django_assert_num_queries(1):
         assert client.get("/shipments/?status=lost").status_code == 400
