@@ -306,7 +306,7 @@ if REDIS_URL:
 # the template's 26 columns are 520,000 cells.
 IMPORT_MAX_FILE_BYTES = env_int("DJANGO_IMPORT_MAX_FILE_MB", 40, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 20_000, minimum=1)
-IMPORT_MAX_CELLS = env_int("DJANGO_IMPORT_MAX_CELLS", 900_000, minimum=1)
+IMPORT_MAX_CELLS = env_int("DJANGO_IMPORT_MAX_CELLS", 1_000_000, minimum=1)
 
 LOGGING = {
     "version": 1,

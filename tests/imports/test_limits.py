@@ -45,7 +45,7 @@ def parsing():
 
 def test_the_import_page_states_the_limits(data_entry_client):
     page = data_entry_client.get(IMPORT_URL).content.decode()
-    assert "40.0\xa0MB, 20,000 rows below the header and 900,000 cells" in page
+    assert "40.0\xa0MB, 20,000 rows below the header and 1,000,000 cells" in page
 
 
 @override_settings(IMPORT_MAX_FILE_BYTES=1000)
