@@ -159,3 +159,10 @@ def test_the_data_dictionary_documents_the_emergencies_and_the_column(client, cr
         assert f"<code>{glide}</code>" in section
         assert name in section
     assert "<code>crisis</code>" in page[page.index('id="shipments-csv"') :]
+
+
+def test_a_shipments_page_names_its_emergency_and_links_to_its_list(client, crises):
+    page = client.get("/shipments/BE-1/").content.decode()
+    assert "<dt>Emergency</dt>" in page
+    assert f'<a href="/shipments/?crisis={EBOLA}">Ebola in the DRC</a>' in page
+    assert f"<code>{EBOLA}</code>" in page

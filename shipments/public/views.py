@@ -181,7 +181,7 @@ def shipment_list(request):
 def shipment_detail(request, reference):
     shipment = get_object_or_404(
         Shipment.objects.published()
-        .select_related("recipient", "pledge")
+        .select_related("recipient", "pledge", "emergency")
         .prefetch_related(
             "donors",
             Prefetch("items", queryset=ShipmentItem.objects.select_related("category")),
