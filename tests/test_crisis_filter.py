@@ -9,7 +9,9 @@ import pytest
 from shipments.models import Emergency, Shipment
 from tests.pages import listed_references
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL the CSVs are read on a connection of their own, which cannot
+# see a test's uncommitted data, so these tests commit (transaction=True).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 COVID = "EP-2020-000012-001"
 EBOLA = "EP-2018-000129-COD"
