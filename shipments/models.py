@@ -962,7 +962,7 @@ class Shipment(models.Model):
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
             # PostgreSQL also holds partial indexes for the public list's
             # orders and a trigram index for its search: see migrations 0007,
-            # 0008, 0009, 0010 and 0018 (the list of one emergency).
+            # 0008, 0009, 0010 and 0019 (the list of one emergency).
         ]
         permissions = [("publish_shipment", "Can publish and unpublish shipments")]
 

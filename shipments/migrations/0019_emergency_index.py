@@ -12,7 +12,7 @@ from shipments.migration_operations import index_on_postgresql
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shipments", "0017_emergencies")]
+    dependencies = [("shipments", "0018_item_shipment_category_index")]
 
     operations = [
         index_on_postgresql(
