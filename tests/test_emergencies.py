@@ -198,3 +198,26 @@ def test_the_migration_files_every_stored_shipment_under_covid_19_and_reverses()
     MigrationExecutor(connection).migrate(latest)
     covid = Emergency.objects.get(glide=COVID_19["glide"])
     assert set(Shipment.objects.values_list("emergency", flat=True)) == {covid.pk}
+
+
+# The demo and synthetic data sets -------------------------------------------------
+
+
+def test_the_demo_data_is_of_covid_19(demo_data):
+    assert set(Shipment.objects.values_list("emergency__glide", flat=True)) == {COVID_19["glide"]}
+
+
+def test_synthetic_shipments_are_of_covid_19_whatever_the_default(db):
+    from shipments.synthetic.loader import load_synthetic_data
+
+    Emergency.objects.create(name="Ebola in the DRC", glide="EP-2018-000129-COD", is_default=True)
+    load_synthetic_data(50, items_per_shipment=2, seed=1)
+    assert set(Shipment.objects.values_list("emergency__glide", flat=True)) == {COVID_19["glide"]}
+
+
+def test_the_demo_puts_covid_19_back_if_it_was_deleted(db):
+    from shipments.demo.loader import load_demo
+
+    Emergency.objects.all().delete()
+    load_demo()
+    assert Emergency.objects.get().glide == COVID_19["glide"]
