@@ -1,7 +1,7 @@
 """How many shipments of a selection hold each value of the list's facets: status,
-category, donor country, recipient country and donor kind.
+category, donor country, recipient country, donor kind and emergency (crisis).
 
-A shipment has one status and one recipient, so those counts add up to the
+A shipment has one status, one recipient and one emergency, so those counts add up to the
 selection's count; it may hold several categories, donor countries and donor
 kinds, and counts under each of them. The counting takes two queries at most,
 whatever the selection's size: one of the shipments' own columns (the donor
@@ -28,11 +28,11 @@ from shipments.models import Shipment, ShipmentItem
 COUNT_LIMIT = 1_000
 
 # The shipment's columns the counts read, in the order of `FacetCounts.add_rows`.
-SHIPMENT_FIELDS = ("status", "recipient__country", "donor_countries", "donor_kinds")
+SHIPMENT_FIELDS = ("status", "recipient__country", "donor_countries", "donor_kinds", "emergency")
 
 # The facets, in the order the list and the JSON give them; each is a filter
 # of the list (shipments.filters.ShipmentFilter) of the same name.
-FACETS = ("status", "category", "donor_country", "recipient_country", "donor_kind")
+FACETS = ("status", "category", "donor_country", "recipient_country", "donor_kind", "crisis")
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,14 @@ class FacetValue:
 class FacetCounts:
     """{facet: {value: shipments}}, and whether every count is exact (else a lower bound).
 
-    `category_names` names the categories counted, by slug.
+    `category_names` names the categories counted, by slug; `crisis_names` the
+    emergencies, by GLIDE number.
     """
 
     counts: dict[str, dict[str, int]]
     exact: bool
     category_names: dict[str, str]
+    crisis_names: dict[str, str]
 
     def values(self):
         """{facet: [FacetValue]}, the most shipments first, then by label.
@@ -65,6 +67,7 @@ class FacetCounts:
             "donor_country": dict(countries),
             "recipient_country": dict(countries),
             "donor_kind": dict(Donor.Kind.choices),
+            "crisis": self.crisis_names,
         }
         facets = {}
         for name in FACETS:
@@ -76,12 +79,23 @@ class FacetCounts:
         return facets
 
 
-def _count(shipment_rows, category_rows, categories, exact):
+def _count(shipment_rows, category_rows, categories, crises, exact):
     """FacetCounts of rows of `SHIPMENT_FIELDS` then a number of shipments, and of rows of a
     category's key then a number of shipments, named from `categories` ((slug, name, key)
-    rows)."""
+    rows) and `crises` ((GLIDE number, name, key) rows)."""
     counts = {name: Counter() for name in FACETS}
-    for status, recipient_country, donor_countries, donor_kinds, shipments in shipment_rows:
+    crisis_of = {key: (glide, name) for glide, name, key in crises}
+    crisis_names = {}
+    for (
+        status,
+        recipient_country,
+        donor_countries,
+        donor_kinds,
+        emergency,
+        shipments,
+    ) in shipment_rows:
+        glide, crisis_names[glide] = crisis_of[emergency]
+        counts["crisis"][glide] += shipments
         counts["status"][status] += shipments
         counts["recipient_country"][recipient_country] += shipments
         # Each code once per shipment: see shipments.search.codes.
@@ -94,7 +108,9 @@ def _count(shipment_rows, category_rows, categories, exact):
     for key, shipments in category_rows:
         slug, names[slug] = category_of[key]
         counts["category"][slug] += shipments
-    return FacetCounts({name: dict(counter) for name, counter in counts.items()}, exact, names)
+    return FacetCounts(
+        {name: dict(counter) for name, counter in counts.items()}, exact, names, crisis_names
+    )
 
 
 def _categories(items):
@@ -103,24 +119,25 @@ def _categories(items):
     return items.order_by().values_list("category_id").annotate(Count("shipment", distinct=True))
 
 
-def of_selection(shipments, categories):
+def of_selection(shipments, categories, crises):
     """Exact FacetCounts of a whole selection of published shipments, in two grouped queries
     (for selections whose figures are kept in the cache: at a million shipments, seconds).
 
     `categories` are the (slug, name, key) rows of every supply category, as
-    `ShipmentFilter.categories()` reads them.
+    `ShipmentFilter.categories()` reads them; `crises` the (GLIDE number, name,
+    key) rows of every emergency, as `ShipmentFilter.crises()` does.
     """
     rows = shipments.order_by().values_list(*SHIPMENT_FIELDS).annotate(Count("pk"))
     items = ShipmentItem.objects.filter(shipment__in=shipments.order_by().values("pk"))
-    return _count(rows, _categories(items), categories, exact=True)
+    return _count(rows, _categories(items), categories, crises, exact=True)
 
 
-def of_head(head, categories, exact):
+def of_head(head, categories, crises, exact):
     """FacetCounts of rows of a shipment's key then `SHIPMENT_FIELDS`, read from a selection
     (all of it when `exact`, else a sample of it), in one query for their categories."""
     rows = [(*row[1:], 1) for row in head]
     items = ShipmentItem.objects.filter(shipment_id__in=[row[0] for row in head])
-    return _count(rows, _categories(items) if head else [], categories, exact)
+    return _count(rows, _categories(items) if head else [], categories, crises, exact)
 
 
 def read_head(shipments, limit=None):
@@ -129,9 +146,9 @@ def read_head(shipments, limit=None):
     return list(shipments.order_by().values_list("pk", *SHIPMENT_FIELDS)[: limit + 1])
 
 
-def of_sample(shipments, categories, limit=None):
+def of_sample(shipments, categories, crises, limit=None):
     """FacetCounts of a selection, exact up to `limit` shipments (COUNT_LIMIT by default),
     beyond it lower bounds from `limit` + 1 of them; two queries."""
     limit = COUNT_LIMIT if limit is None else limit
     head = read_head(shipments, limit)
-    return of_head(head, categories, exact=len(head) <= limit)
+    return of_head(head, categories, crises, exact=len(head) <= limit)

@@ -207,7 +207,7 @@ def shipments_json(request):
         return request.build_absolute_uri("?" + query.urlencode())
 
     base_url = shipment_pages_url(request)
-    counts = facets.of_sample(filterset.qs, filterset.categories())
+    counts = facets.of_sample(filterset.qs, filterset.categories(), filterset.crises())
     return JsonResponse(
         {
             "count": paginator.count,

@@ -178,6 +178,8 @@ FACETS = {
     "counts add up to the selection's count.",
     "donor_kind": "How many shipments have a donor of each kind; a shipment whose donors are "
     "of several kinds counts under each.",
+    "crisis": "How many shipments were sent for each emergency (by GLIDE number); these counts "
+    "add up to the selection's count.",
 }
 
 FACET_FIELDS = {

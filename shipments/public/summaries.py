@@ -314,7 +314,9 @@ def cached_list_summary(filterset):
     totals = cached(key, lambda: selection_totals(filterset.qs, categories), version)
     # Counted through the whole selection, so exact however large it is.
     counts = cached(
-        f"facets:{key}", lambda: facets.of_selection(filterset.qs, filterset.categories()), version
+        f"facets:{key}",
+        lambda: facets.of_selection(filterset.qs, filterset.categories(), filterset.crises()),
+        version,
     )
     return totals, counts
 

@@ -161,7 +161,10 @@ def shipment_list(request):
     # paginator read, each then a lower bound.
     if counts is None:
         counts = facets.of_head(
-            paginator.head, filterset.categories(), exact=paginator.count_is_exact
+            paginator.head,
+            filterset.categories(),
+            filterset.crises(),
+            exact=paginator.count_is_exact,
         )
     context.update(
         page=page,
@@ -171,7 +174,12 @@ def shipment_list(request):
         headings=listing.sort_headings(filterset),
         downloads=listing.downloads(filterset),
         totals=totals,
-        facets=listing.facets(filterset, counts),
+        facets=[
+            facet
+            for facet in listing.facets(filterset, counts)
+            # One emergency is no choice: the form offers none either.
+            if facet.name != "crisis" or len(choices.crises) > 1
+        ],
         facets_exact=counts.exact,
         count_limit=listing.COUNT_LIMIT,
     )

@@ -20,7 +20,7 @@ from tests.pages import hrefs
 
 pytestmark = pytest.mark.django_db
 
-FACETS = ["status", "category", "donor_country", "recipient_country", "donor_kind"]
+FACETS = ["status", "category", "donor_country", "recipient_country", "donor_kind", "crisis"]
 
 
 @pytest.fixture
@@ -225,8 +225,13 @@ def test_the_json_has_the_facets_as_the_issue_specifies(client, shipments):
     for values in data["facets"].values():
         for value in values:
             assert list(value) == ["value", "label", "count"]
+    assert data["facets"]["crisis"] == [
+        {"value": "EP-2020-000012-001", "label": "COVID-19", "count": 4}
+    ]
     _, found = listing_facets(client, "recipient_country=ES")
-    for name in FACETS:
+    # The list counts by emergency only when there are several to choose from.
+    assert list(found) == [name for name in FACETS if name != "crisis"]
+    for name in found:
         assert data["facets"][name] == [
             {"value": v.value, "label": v.label, "count": v.count} for v in found[name].values
         ]
@@ -237,7 +242,7 @@ def test_beyond_the_limit_counts_are_lower_bounds_and_say_so(client, shipments, 
     query = "recipient_country=IT,ES,BE&status=delivered,dispatched,pledged,cancelled"
     filterset = ShipmentFilter(QueryDict(query))
     assert filterset.is_valid()
-    whole = facets.of_sample(filterset.qs, filterset.categories(), limit=100)
+    whole = facets.of_sample(filterset.qs, filterset.categories(), filterset.crises(), limit=100)
     assert whole.exact
     exact = {name: {v.value: v.count for v in values} for name, values in whole.values().items()}
     response, found = listing_facets(client, query)
@@ -326,3 +331,16 @@ def test_the_list_shows_the_values_with_most_shipments_and_says_how_many_more(
     assert found["category"].more == 4
     assert "and 4 more:" in response.content.decode()
     assert len(json_facets(client)["facets"]["category"]) == 6
+
+
+def test_the_list_counts_by_emergency_when_there_are_several(client, shipments):
+    from shipments.models import Emergency, Shipment
+
+    ebola = Emergency.objects.create(name="Ebola in the DRC", glide="EP-2018-000129-COD")
+    Shipment.objects.filter(pk=Shipment.objects.published().first().pk).update(emergency=ebola)
+    data = json_facets(client, "")
+    _, found = listing_facets(client, "")
+    assert [(v.value, v.label) for v in found["crisis"].values] == [
+        (one["value"], one["label"]) for one in data["facets"]["crisis"]
+    ]
+    assert "EP-2018-000129-COD" in [one["value"] for one in data["facets"]["crisis"]]
