@@ -187,3 +187,14 @@ def test_before_anything_is_published_no_emergency_is_named(client, db):
     response = client.get("/")
     assert title(response) == "Medical aid shipments · AidTracker"
     assert b"COVID" not in response.content
+
+
+def test_renaming_the_emergency_shows_on_the_next_visit(client):
+    from shipments.models import Emergency
+
+    ShipmentFactory()
+    assert title(client.get("/")) == "Medical aid for COVID-19 · AidTracker"
+    covid = Emergency.objects.get()
+    covid.name = "Coronavirus disease 2019"
+    covid.save()
+    assert title(client.get("/")) == "Medical aid for Coronavirus disease 2019 · AidTracker"
