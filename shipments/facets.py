@@ -3,10 +3,10 @@ category, donor country, recipient country, donor kind and emergency (crisis).
 
 A shipment has one status, one recipient and one emergency, so those counts add up to the
 selection's count; it may hold several categories, donor countries and donor
-kinds, and counts under each of them. The counting takes two queries at most,
-whatever the selection's size: one of the shipments' own columns (the donor
-columns of `shipments.search` spare a join to the donors), one of their
-supply lines by category.
+kinds, and counts under each of them. The counting reads the shipments' own
+columns alone (the donor and category columns of `shipments.search` spare
+reading their donors and supply lines): one grouped query of a whole
+selection, or none beyond the rows the list reads anyway.
 
 Beyond the list's count limit the counts are of a bounded sample of the
 selection (the rows the list read to count it): each is then a lower bound
@@ -20,15 +20,22 @@ from django.db.models import Count
 from django_countries import countries
 
 from donors.models import Donor
-from shipments.models import Shipment, ShipmentItem
+from shipments.models import Shipment
 
 # Counting every row of a large selection takes longer than showing a page of
 # it: the list counts up to this many (see shipments.public.listing), and the
 # facets are exact up to it too.
 COUNT_LIMIT = 1_000
 
-# The shipment's columns the counts read, in the order of `FacetCounts.add_rows`.
-SHIPMENT_FIELDS = ("status", "recipient__country", "donor_countries", "donor_kinds", "emergency")
+# The columns of a shipment the counts read, in the order `_count` takes them.
+SHIPMENT_FIELDS = (
+    "status",
+    "recipient__country",
+    "donor_countries",
+    "donor_kinds",
+    "category_keys",
+    "emergency",
+)
 
 # The facets, in the order the list and the JSON give them; each is a filter
 # of the list (shipments.filters.ShipmentFilter) of the same name.
@@ -79,48 +86,55 @@ class FacetCounts:
         return facets
 
 
-def _count(shipment_rows, category_rows, categories, crises, exact):
-    """FacetCounts of rows of `SHIPMENT_FIELDS` then a number of shipments, and of rows of a
-    category's key then a number of shipments, named from `categories` ((slug, name, key)
-    rows) and `crises` ((GLIDE number, name, key) rows)."""
+def _count(rows, categories, crises, exact):
+    """FacetCounts of rows of `SHIPMENT_FIELDS` then a number of shipments, categories named
+    from `categories` ((slug, name, key) rows) and emergencies from `crises` ((GLIDE
+    number, name, key) rows)."""
     counts = {name: Counter() for name in FACETS}
-    crisis_of = {key: (glide, name) for glide, name, key in crises}
-    crisis_names = {}
     for (
         status,
         recipient_country,
         donor_countries,
         donor_kinds,
+        category_keys,
         emergency,
         shipments,
-    ) in shipment_rows:
-        glide, crisis_names[glide] = crisis_of[emergency]
-        counts["crisis"][glide] += shipments
+    ) in rows:
         counts["status"][status] += shipments
         counts["recipient_country"][recipient_country] += shipments
+        counts["crisis"][emergency] += shipments
         # Each code once per shipment: see shipments.search.codes.
         for code in donor_countries.split():
             counts["donor_country"][code] += shipments
         for kind in donor_kinds.split():
             counts["donor_kind"][kind] += shipments
-    category_of = {key: (slug, name) for slug, name, key in categories}
-    names = {}
-    for key, shipments in category_rows:
-        slug, names[slug] = category_of[key]
-        counts["category"][slug] += shipments
+        for key in category_keys.split():
+            counts["category"][key] += shipments
+    category_names = _named(
+        counts, "category", {str(key): (slug, name) for slug, name, key in categories}
+    )
+    crisis_names = _named(counts, "crisis", {key: (glide, name) for glide, name, key in crises})
     return FacetCounts(
-        {name: dict(counter) for name, counter in counts.items()}, exact, names, crisis_names
+        {name: dict(counter) for name, counter in counts.items()},
+        exact,
+        category_names,
+        crisis_names,
     )
 
 
-def _categories(items):
-    # By key, without a join: sorting thousands of lines by a number to group
-    # them is the bulk of the query's time.
-    return items.order_by().values_list("category_id").annotate(Count("shipment", distinct=True))
+def _named(counts, facet, values):
+    """Replace the keys counted under `facet` by the values they stand for, `values` giving
+    (value, name) by key; return the names of those values."""
+    names, by_value = {}, Counter()
+    for key, shipments in counts[facet].items():
+        value, names[value] = values[key]
+        by_value[value] += shipments
+    counts[facet] = by_value
+    return names
 
 
 def of_selection(shipments, categories, crises):
-    """Exact FacetCounts of a whole selection of published shipments, in two grouped queries
+    """Exact FacetCounts of a whole selection of published shipments, in one grouped query
     (for selections whose figures are kept in the cache: at a million shipments, seconds).
 
     `categories` are the (slug, name, key) rows of every supply category, as
@@ -128,16 +142,13 @@ def of_selection(shipments, categories, crises):
     key) rows of every emergency, as `ShipmentFilter.crises()` does.
     """
     rows = shipments.order_by().values_list(*SHIPMENT_FIELDS).annotate(Count("pk"))
-    items = ShipmentItem.objects.filter(shipment__in=shipments.order_by().values("pk"))
-    return _count(rows, _categories(items), categories, crises, exact=True)
+    return _count(rows, categories, crises, exact=True)
 
 
 def of_head(head, categories, crises, exact):
     """FacetCounts of rows of a shipment's key then `SHIPMENT_FIELDS`, read from a selection
-    (all of it when `exact`, else a sample of it), in one query for their categories."""
-    rows = [(*row[1:], 1) for row in head]
-    items = ShipmentItem.objects.filter(shipment_id__in=[row[0] for row in head])
-    return _count(rows, _categories(items) if head else [], categories, crises, exact)
+    (all of it when `exact`, else a sample of it), without a query."""
+    return _count([(*row[1:], 1) for row in head], categories, crises, exact)
 
 
 def read_head(shipments, limit=None):
@@ -148,7 +159,7 @@ def read_head(shipments, limit=None):
 
 def of_sample(shipments, categories, crises, limit=None):
     """FacetCounts of a selection, exact up to `limit` shipments (COUNT_LIMIT by default),
-    beyond it lower bounds from `limit` + 1 of them; two queries."""
+    beyond it lower bounds from `limit` + 1 of them; one query."""
     limit = COUNT_LIMIT if limit is None else limit
     head = read_head(shipments, limit)
     return of_head(head, categories, crises, exact=len(head) <= limit)

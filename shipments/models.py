@@ -915,6 +915,13 @@ class Shipment(models.Model):
         help_text="The donors' kinds, for the public filter, kept up to date automatically: "
         'each once, between spaces (" company foundation ").',
     )
+    category_keys = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The keys of its supply lines' categories, for the list's category facet, "
+        'kept up to date automatically: each once, between spaces (" 3 7 ").',
+    )
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only

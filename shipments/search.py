@@ -11,7 +11,10 @@ index it reads the list's keys from. So each shipment holds:
 - `search_text`: those texts in lower case, one per line;
 - `donor_countries`, `donor_kinds`: its donors' country codes and kinds,
   each once, in order, between spaces (" CN US "), so that " US " is found
-  exactly where a donor is from the US.
+  exactly where a donor is from the US;
+- `category_keys`: its supply lines' category keys in the same form
+  (" 3 7 "), so that the list counts its category facet from the rows it
+  reads anyway, without reading a thousand shipments' supply lines.
 
 This module holds their formats alone. They are rewritten whenever what
 they are made of changes (`shipments.signals`); the synthetic loader writes
@@ -21,7 +24,7 @@ them with its rows.
 from django.db.models import Q
 
 SEPARATOR = "\n"
-DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds"]
+DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds", "category_keys"]
 
 
 def search_text(reference, recipient, donors, descriptions, notes, arrival_point):
@@ -31,8 +34,9 @@ def search_text(reference, recipient, donors, descriptions, notes, arrival_point
 
 
 def codes(values):
-    """A donor column's value: each code once, in order, between spaces ("" for none)."""
-    unique = sorted(set(values))
+    """A donor or category column's value: each code once, in order, between spaces ("" for
+    none)."""
+    unique = sorted({str(value) for value in values})
     return f" {' '.join(unique)} " if unique else ""
 
 

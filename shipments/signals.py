@@ -45,7 +45,7 @@ WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory, Emergency]
 # columns.
 DERIVED_FROM = {
     Shipment: frozenset({"reference", "recipient", "recipient_id", "notes", "arrival_point"}),
-    ShipmentItem: frozenset({"description", "shipment", "shipment_id"}),
+    ShipmentItem: frozenset({"description", "category", "category_id", "shipment", "shipment_id"}),
     Donor: frozenset({"name", "country", "kind"}),
     Recipient: frozenset({"name"}),
 }
@@ -65,12 +65,13 @@ def refresh_derived_columns(shipment_ids):
             "shipment_id", "donor__name", "donor__country", "donor__kind"
         ):
             donors[shipment_id].append(donor)
-        descriptions = defaultdict(list)
+        descriptions, categories = defaultdict(list), defaultdict(list)
         items = ShipmentItem.objects.using(db).filter(shipment_id__in=batch)
-        for shipment_id, description in items.order_by("position", "id").values_list(
-            "shipment_id", "description"
+        for shipment_id, description, category_id in items.order_by("position", "id").values_list(
+            "shipment_id", "description", "category_id"
         ):
             descriptions[shipment_id].append(description)
+            categories[shipment_id].append(category_id)
         changed = []
         for pk, *current, reference, recipient, notes, arrival_point in (
             Shipment.objects.using(db)
@@ -90,6 +91,7 @@ def refresh_derived_columns(shipment_ids):
                 search_text(reference, recipient, names, descriptions[pk], notes, arrival_point),
                 codes(country for _, country, _ in donors[pk]),
                 codes(kind for _, _, kind in donors[pk]),
+                codes(categories[pk]),
             ]
             if derived != current:
                 changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))

@@ -54,6 +54,7 @@ SHIPMENT_ROW_COLUMNS = (
     "donor_countries",
     "donor_kinds",
     "emergency_id",
+    "category_keys",
 )
 DONOR_LINK_ROW_COLUMNS = ("id", "shipment_id", "donor_id")
 ITEM_ROW_COLUMNS = (
@@ -412,6 +413,7 @@ class _ShipmentDraw:
         row.append(codes(self.donors[donor].country.code for donor in donors))
         row.append(codes(self.donors[donor].kind for donor in donors))
         row.append(self.emergency_id)
+        row.append(codes(line[2] for line in batch.items[first_line:]))
         batch.shipments.append(tuple(row))
         first_source = self.ids.source
         self._sources(

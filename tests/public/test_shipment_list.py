@@ -256,12 +256,12 @@ def test_query_count_is_constant_in_the_number_of_shipments(
     def fetch():
         # The data changed since the last visit: the data version; the whole
         # list's status totals (which count it), category totals and
-        # rejections, and its facets (the shipments' columns, their
-        # categories); the page of shipments (with their recipients), their
-        # donors, their supply lines (with categories); the data version again
+        # rejections, and its facets (one grouped query of the shipments'
+        # columns); the page of shipments (with their recipients), their
+        # donors, their supply lines; the data version again
         # for the form's choices, then its countries given from and to, its
         # donor and recipient names, the categories and the emergencies.
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             assert client.get("/shipments/").status_code == 200
         # Then all from the cache: each data version, and the page's three.
         with django_assert_num_queries(5):
@@ -286,12 +286,11 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
     # donor and recipient names, categories, emergencies), read once for the
     # data version; then the count (with the columns the facets count), the donors and
     # recipients named by slug or by name, status totals, category totals,
-    # rejections, the categories the facets count, the page of shipments
-    # (with their recipients), their donors, their supply lines (with
-    # categories).
-    with django_assert_num_queries(16):
+    # rejections, the page of shipments (with their recipients), their donors,
+    # their supply lines.
+    with django_assert_num_queries(15):
         assert listed(client, query) == ["IT-1"]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert listed(client, query) == ["IT-1"]
 
 
