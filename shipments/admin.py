@@ -108,7 +108,8 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.holding_categories(SupplyCategory.objects.filter(slug=self.value()))
+        keys = SupplyCategory.objects.filter(slug=self.value()).values_list("pk", flat=True)
+        return queryset.holding_categories(list(keys))
 
 
 class EvidenceFilter(admin.SimpleListFilter):

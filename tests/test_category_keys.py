@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from shipments import facets
-from shipments.filters import supply_categories
+from shipments.filters import emergencies, supply_categories
 from shipments.models import Shipment, ShipmentItem, SupplyCategory, bulk_write
 from shipments.signals import refresh_derived_columns
 from tests.factories import ShipmentFactory, ShipmentItemFactory, category
@@ -122,5 +122,18 @@ def test_the_category_facet_counts_the_shipments_holding_each_category():
         for one in SupplyCategory.objects.all()
     }
     expected = {slug: count for slug, count in expected.items() if count}
-    assert facets.of_selection(published, categories).counts["category"] == expected
-    assert facets.of_sample(published, categories).counts["category"] == expected
+    crises = emergencies()
+    assert facets.of_selection(published, categories, crises).counts["category"] == expected
+    assert facets.of_sample(published, categories, crises).counts["category"] == expected
+
+
+def test_the_category_filter_selects_the_shipments_holding_any_of_the_categories():
+    call_command("generate_synthetic", shipments=60, verbosity=0)
+    masks, gloves = category("masks"), category("gloves")
+    holding = Shipment.objects.holding_categories([masks.pk, gloves.pk])
+    through_lines = Shipment.objects.filter(items__category__in=[masks, gloves]).distinct()
+    assert set(holding.values_list("pk", flat=True)) == set(
+        through_lines.values_list("pk", flat=True)
+    )
+    assert holding.exists()
+    assert not Shipment.objects.holding_categories([]).exists()
