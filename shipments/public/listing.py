@@ -356,13 +356,18 @@ class ListPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        # Within the count limit the head holds every key of the selection: a page
-        # is sorted out of those few rows, rather than found by walking the list's
-        # order until enough rows pass the filters, far down it for a narrow one.
-        selection = (
-            self.object_list if self.keys is None else self.object_list.filter(pk__in=self.keys)
-        )
-        rows = list(selection[offset : offset + self.per_page + 1])
+        if self.keys is None:
+            # The keys of the page's rows first, which the index of the list's
+            # order gives without reading the table, however deep the page.
+            keys = self.object_list.values("pk")[offset : offset + self.per_page + 1]
+            rows = list(self.object_list.filter(pk__in=keys))
+        else:
+            # Within the count limit the head holds every key of the selection: a
+            # page is sorted out of those few rows, rather than found by walking the
+            # list's order until enough rows pass the filters, far down it for a
+            # narrow selection.
+            selection = self.object_list.filter(pk__in=self.keys)
+            rows = list(selection[offset : offset + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return ListPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)

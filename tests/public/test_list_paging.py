@@ -248,3 +248,23 @@ def recomputed(shipments, categories=()):
             len({line.shipment_id for line in lines}),
         )
     return by_status, by_category
+
+
+def test_a_page_of_an_uncounted_selection_reads_its_keys_before_its_rows(
+    client, many, small_count_limit
+):
+    # Beyond the count limit the page's keys come from the list's order alone (an
+    # index at a million shipments), and only those rows are read and joined: the
+    # offset is never applied to the joined rows, which took a quarter of a second
+    # for page 1000.
+    client.get("/shipments/")  # the whole list's totals, and so its count, are cached
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/shipments/?page=3").status_code == 200
+    [rows] = [
+        query["sql"]
+        for query in captured
+        if 'INNER JOIN "donors_recipient"' in query["sql"] and "OFFSET" in query["sql"]
+    ]
+    outer, keys = rows.split(" IN (SELECT ", 1)
+    assert "OFFSET" not in outer and "JOIN" not in keys.split(")")[0]
+    assert "OFFSET" in keys
