@@ -108,8 +108,7 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        keys = SupplyCategory.objects.filter(slug=self.value()).values_list("pk", flat=True)
-        return queryset.holding_categories(list(keys))
+        return queryset.holding_categories(SupplyCategory.objects.filter(slug=self.value()))
 
 
 class EvidenceFilter(admin.SimpleListFilter):

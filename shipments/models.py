@@ -614,13 +614,14 @@ class ShipmentQuerySet(BulkSavedQuerySet):
         return self.filter(Exists(Rejection.objects.filter(shipment=OuterRef("pk"))))
 
     def holding_categories(self, categories):
-        """The shipments with a line of any of `categories` (keys)."""
+        """The shipments with a line of any of `categories` (keys, or a queryset of them)."""
         # From the shipment's own category keys rather than its lines: checked
         # within the index the list reads its keys from, without a visit to a
         # second table for each candidate.
-        if not categories:
+        keys = [getattr(category, "pk", category) for category in categories]
+        if not keys:
             return self.none()
-        return self.filter(search.any_code("category_keys", categories))
+        return self.filter(search.any_code("category_keys", keys))
 
     def count_by_recipient_country(self):
         """Shipments per recipient country: rows of `country`, `shipments`."""
