@@ -11,20 +11,30 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.formsets import all_valid
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from aidtracker.admin_base import CountryListFilter, StaffAdmin
 from donors.models import Donor
-from shipments import review
+from shipments import duplicates, review
 from shipments.forms import (
+    CandidatesForm,
+    PairForm,
     RejectionForm,
     RejectionsFormSet,
     ShipmentAdminForm,
@@ -257,6 +267,8 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     formats = [CSV, XLSX]
     import_form_class = UploadForm
     import_template_name = "admin/shipments/shipment/import.html"
+    # The list with a link to the possible duplicates; the import adds its own link to it.
+    change_list_template = "admin/shipments/shipment/change_list.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -513,6 +525,156 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
     def unpublish(self, request, queryset):
         self._publish(request, queryset, False)
 
+    # Possible duplicates ------------------------------------------------
+
+    def _duplicates_context(self, request, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "has_publish_permission": self.has_publish_permission(request),
+        }
+
+    def _refuse_unless_staff_may_change(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    @method_decorator(require_safe)
+    def duplicates_view(self, request):
+        """Pairs of shipments that may be one delivery, a page at a time (shipments.duplicates)."""
+        self._refuse_unless_staff_may_change(request)
+        form = CandidatesForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                "; ".join(error for errors in form.errors.values() for error in errors),
+                content_type="text/plain",
+            )
+        country = form.cleaned_data["country"]
+        page = duplicates.candidates(
+            form.cleaned_data["anchor"], form.cleaned_data["partner"], country
+        )
+        next_url = None
+        if page.next_anchor is not None:
+            query = {"anchor": page.next_anchor, "country": country}
+            if page.next_partner is not None:
+                query["partner"] = page.next_partner
+            next_url = f"{request.path}?{urlencode(query)}"
+        context = {
+            **self._duplicates_context(request, "Possible duplicates"),
+            "form": form,
+            "page": page,
+            "next_url": next_url,
+            "first_page_url": request.path + (f"?country={country}" if country else ""),
+            "rules": duplicates.RULES,
+            "scan_size": f"{duplicates.SCAN_SIZE:,}",
+        }
+        return TemplateResponse(request, "admin/shipments/shipment/duplicates.html", context)
+
+    def _pair(self, data):
+        """The two shipments a merge or distinct form names, or a 400/404 response."""
+        form = PairForm(data)
+        if not form.is_valid():
+            return None, HttpResponseBadRequest(
+                "Name two shipments by their keys (first, second).", content_type="text/plain"
+            )
+        keys = [form.cleaned_data["first"], form.cleaned_data["second"]]
+        found = Shipment.objects.select_related("merged_into", "recipient").in_bulk(keys)
+        if len(found) != len(set(keys)):
+            raise Http404("No such shipment.")
+        return (found[keys[0]], found[keys[1]], form), None
+
+    def merge_view(self, request):
+        """Merge two shipments into one: on GET, what would happen; on POST, do it."""
+        self._refuse_unless_staff_may_change(request)
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        pair, refused = self._pair(request.POST if request.method == "POST" else request.GET)
+        if refused:
+            return refused
+        first, second, form = pair
+        if request.method == "POST":
+            keep = form.cleaned_data["keep"]
+            if keep not in (first.pk, second.pk):
+                return HttpResponseBadRequest(
+                    "Keep one of the two shipments.", content_type="text/plain"
+                )
+            kept, merged = (first, second) if keep == first.pk else (second, first)
+            try:
+                duplicates.merge(
+                    kept,
+                    merged,
+                    request.user,
+                    publisher=self.has_publish_permission(request),
+                    across_countries=form.cleaned_data["across_countries"],
+                )
+            except ValidationError as refusal:
+                for message in refusal.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Merged {} into <a href='{}'>{}</a>: its sources are the kept "
+                        "shipment's now, and its address leads there.",
+                        merged.reference,
+                        reverse("admin:shipments_shipment_change", args=[kept.pk]),
+                        kept.reference,
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:shipments_shipment_duplicates"))
+        sides = []
+        for one, other in ((first, second), (second, first)):
+            sides.append(
+                {
+                    "shipment": one,
+                    "donors": list(one.donors.all()),
+                    "items": list(one.items.select_related("category")),
+                    "sources": list(one.sources.all()),
+                    "lines_move": duplicates.lines_to_move(one, other),
+                    "sources_taken": other.sources.count(),
+                    "problems": duplicates.merge_problems(
+                        one,
+                        other,
+                        request.user,
+                        self.has_publish_permission(request),
+                        across_countries=True,
+                    ),
+                }
+            )
+        context = {
+            **self._duplicates_context(request, f"Merge {first} and {second}?"),
+            "first": first,
+            "second": second,
+            "sides": sides,
+            "across_countries": first.destination_country != second.destination_country,
+            "default_keep": duplicates.default_keep(first, second).pk,
+        }
+        return TemplateResponse(request, "admin/shipments/shipment/merge.html", context)
+
+    @method_decorator(require_POST)
+    def distinct_view(self, request):
+        """Mark two shipments as distinct deliveries: no longer offered as duplicates."""
+        self._refuse_unless_staff_may_change(request)
+        pair, refused = self._pair(request.POST)
+        if refused:
+            return refused
+        first, second, _ = pair
+        try:
+            duplicates.mark_distinct(first, second, request.user)
+        except ValidationError as refusal:
+            return HttpResponseBadRequest(" ".join(refusal.messages), content_type="text/plain")
+        self.message_user(
+            request,
+            f"{first} and {second} are marked as distinct deliveries: they will not be "
+            "offered as duplicates again.",
+            messages.SUCCESS,
+        )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("admin:shipments_shipment_duplicates")
+        return HttpResponseRedirect(back or reverse("admin:shipments_shipment_duplicates"))
+
     # Spreadsheet import ------------------------------------------------
 
     def get_urls(self):
@@ -521,7 +683,15 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
             self.admin_site.admin_view(self.import_template_view),
             name="shipments_shipment_import_template",
         )
-        return [template, *super().get_urls()]
+        duplicates = [
+            path(
+                f"duplicates/{route}",
+                self.admin_site.admin_view(getattr(self, f"{name}_view")),
+                name=f"shipments_shipment_{name}",
+            )
+            for route, name in [("", "duplicates"), ("merge/", "merge"), ("distinct/", "distinct")]
+        ]
+        return [template, *duplicates, *super().get_urls()]
 
     def import_template_view(self, request, extension):
         """The import file's header row and nothing else, as CSV or XLSX."""

@@ -3,6 +3,7 @@
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django_countries import countries
 
 from shipments.models import QuantityKind, Rejection, Shipment, ShipmentItem, Source
 
@@ -95,6 +96,13 @@ class ShipmentAdminForm(forms.ModelForm):
                 cleaned_data["destination_country"] = destination
             else:
                 self.add_error("destination_country", "Choose the destination, or the recipient.")
+        if cleaned_data.get("is_published") and self.instance.merged_into_id is not None:
+            # Published again, the same delivery would be counted twice.
+            self.add_error(
+                "is_published",
+                f"This shipment was merged into {self.instance.merged_into}, a report of the "
+                "same delivery: publish that one.",
+            )
         return cleaned_data
 
     def check_version(self, loaded_version):
@@ -235,3 +243,24 @@ class RejectionsFormSet(forms.BaseInlineFormSet):
             shipment=shipment
         ).select_related("category")
         form.fields["source"].queryset = Source.objects.filter(shipment=shipment)
+
+
+class CandidatesForm(forms.Form):
+    """Which page of possible duplicates: from which shipment on, of which country."""
+
+    anchor = forms.IntegerField(required=False, min_value=1)
+    partner = forms.IntegerField(required=False, min_value=1)
+    country = forms.ChoiceField(
+        required=False,
+        choices=[("", "All countries"), *countries],
+        label="Destination",
+    )
+
+
+class PairForm(forms.Form):
+    """Two shipments by their keys, for a merge or to mark them distinct; which to keep."""
+
+    first = forms.IntegerField(min_value=1)
+    second = forms.IntegerField(min_value=1)
+    keep = forms.IntegerField(required=False, min_value=1)
+    across_countries = forms.BooleanField(required=False)

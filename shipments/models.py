@@ -357,6 +357,12 @@ def best_date_expression():
     return Coalesce(*(field for _, field in BEST_DATE_FIELDS))
 
 
+def duplicate_window_start():
+    """The first date a shipment is known by, announced, else shipped, else arrived: where
+    its window of dates begins when possible duplicates are paired (shipments.duplicates)."""
+    return Coalesce("announced_on", "shipped_on", "arrived_on")
+
+
 class ShipmentQuerySet(BulkSavedQuerySet):
     def published(self):
         """The only shipments the public may see."""
@@ -866,6 +872,16 @@ class Shipment(models.Model):
         help_text="Public notes: how dates were resolved, cumulative figures that overlap "
         "other shipments, anything a reader needs to weigh the figures.",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+        help_text="The shipment this one was merged into as a duplicate report of the same "
+        "delivery: it stays unpublished, and its address leads to that one.",
+    )
     is_published = models.BooleanField(
         "published",
         default=False,
@@ -970,6 +986,14 @@ class Shipment(models.Model):
             models.Index(fields=["shipped_on"], name="shipment_shipped_on_idx"),
             models.Index(fields=["origin_country"], name="shipment_origin_idx"),
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
+            # Possible duplicates are paired by destination and first known
+            # date (shipments.duplicates), among those not merged away.
+            models.Index(
+                F("destination_country"),
+                duplicate_window_start(),
+                name="shipment_duplicate_window_idx",
+                condition=Q(merged_into__isnull=True),
+            ),
             # PostgreSQL also holds partial indexes for the public list's
             # orders and a trigram index for its search: see migrations 0007,
             # 0008, 0009, 0010 and 0019 (the list of one emergency).
@@ -1530,6 +1554,40 @@ class PendingChange(models.Model):
         self.decided_at = timezone.now()
         self.outcome = outcome
         self.save(update_fields=["state", "decided_by", "decided_at", "outcome"])
+
+
+class DistinctShipments(models.Model):
+    """Two shipments staff judged not to be the same delivery, though alike: they are no
+    longer offered as possible duplicates. The pair is kept in order, the lower key first,
+    so that it is recorded once."""
+
+    first = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pair of distinct shipments"
+        verbose_name_plural = "pairs of distinct shipments"
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_shipments_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="distinct_shipments_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first} is not {self.second}"
+
+    @classmethod
+    def ordered(cls, one, other):
+        """The keys of two shipments in the order a pair stores them."""
+        return tuple(sorted((getattr(one, "pk", one), getattr(other, "pk", other))))
 
 
 # How a published shipment names each kind of party.

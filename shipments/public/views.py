@@ -3,7 +3,7 @@ one shipment, the countries, and the donors' and recipients' pages."""
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments import facets
+from shipments import duplicates, facets
 from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
@@ -186,7 +186,30 @@ def shipment_list(request):
     return render(request, "public/shipments/shipment_list.html", context)
 
 
+def merged_shipment_redirect(request, reference):
+    """A permanent redirect from a shipment merged into another to the one it was merged
+    into, with the same query string; None unless that one is published."""
+    merged = Shipment.objects.filter(reference=reference, merged_into__isnull=False).first()
+    kept = duplicates.follow_merges(merged) if merged is not None else None
+    if kept is None or not kept.is_published:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    url = kept.get_absolute_url()
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def shipment_detail(request, reference):
+    try:
+        return _shipment_page(request, reference)
+    except Http404:
+        # A duplicate merged away: its address, cited before the merge, still leads on.
+        moved = merged_shipment_redirect(request, reference)
+        if moved is None:
+            raise
+        return moved
+
+
+def _shipment_page(request, reference):
     shipment = get_object_or_404(
         Shipment.objects.published()
         .select_related("recipient", "pledge", "emergency")
