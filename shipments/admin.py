@@ -49,6 +49,7 @@ from shipments.imports.resource import ShipmentItemResource
 from shipments.imports.rows import COLUMN_NAMES, INFORMATIONAL_COLUMNS
 from shipments.imports.run import ImportRun
 from shipments.models import (
+    DistinctShipments,
     Emergency,
     PendingChange,
     Rejection,
@@ -363,6 +364,17 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         shipment = Shipment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
         if shipment is None:
             return
+        if shipment.merged_into_id is not None:
+            self.message_user(
+                request,
+                format_html(
+                    "This shipment was merged into <a href='{}'>{}</a>, a report of the same "
+                    "delivery: it stays unpublished, and its address leads there.",
+                    reverse("admin:shipments_shipment_change", args=[shipment.merged_into_id]),
+                    shipment.merged_into,
+                ),
+                messages.WARNING,
+            )
         if self.needs_review(request, shipment):
             self.message_user(
                 request,
@@ -932,6 +944,35 @@ class SourceAdmin(ShipmentPartAdmin):
 
     def keeps_evidence_without(self, shipment, pks):
         return shipment.sources.exclude(pk__in=pks).exists()
+
+
+@admin.register(DistinctShipments)
+class DistinctShipmentsAdmin(StaffAdmin):
+    """Pairs marked as distinct deliveries. Deleting one offers the pair as a possible
+    duplicate again; pairs are marked on the possible duplicates page only."""
+
+    list_display = ["first", "second", "marked_by", "marked_at"]
+    list_select_related = ["first", "second", "marked_by"]
+    search_fields = ["first__reference", "second__reference"]
+    readonly_fields = ["first", "second", "marked_by", "marked_at"]
+    fields = readonly_fields
+
+    # As the possible duplicates page: staff who may see shipments see the pairs, those who
+    # may change shipments may undo one.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("shipments.view_shipment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("shipments.change_shipment")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
 
 
 @admin.register(PendingChange)

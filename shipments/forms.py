@@ -245,11 +245,20 @@ class RejectionsFormSet(forms.BaseInlineFormSet):
         form.fields["source"].queryset = Source.objects.filter(shipment=shipment)
 
 
+# The largest key a database holds (a 64-bit integer): a larger one names no shipment, and
+# would not reach the database.
+LARGEST_KEY = 2**63 - 1
+
+
+def key_field(**kwargs):
+    return forms.IntegerField(min_value=1, max_value=LARGEST_KEY, **kwargs)
+
+
 class CandidatesForm(forms.Form):
     """Which page of possible duplicates: from which shipment on, of which country."""
 
-    anchor = forms.IntegerField(required=False, min_value=1)
-    partner = forms.IntegerField(required=False, min_value=1)
+    anchor = key_field(required=False)
+    partner = key_field(required=False)
     country = forms.ChoiceField(
         required=False,
         choices=[("", "All countries"), *countries],
@@ -260,7 +269,7 @@ class CandidatesForm(forms.Form):
 class PairForm(forms.Form):
     """Two shipments by their keys, for a merge or to mark them distinct; which to keep."""
 
-    first = forms.IntegerField(min_value=1)
-    second = forms.IntegerField(min_value=1)
-    keep = forms.IntegerField(required=False, min_value=1)
+    first = key_field()
+    second = key_field()
+    keep = key_field(required=False)
     across_countries = forms.BooleanField(required=False)

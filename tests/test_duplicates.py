@@ -481,7 +481,13 @@ def test_marking_distinct_in_the_admin(pair, data_entry_client, data_entry):
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"first": "a", "second": "1"}, {"first": "1"}, {"first": "-1", "second": "2"}],
+    [
+        {},
+        {"first": "a", "second": "1"},
+        {"first": "1"},
+        {"first": "-1", "second": "2"},
+        {"first": "1", "second": str(10**20)},
+    ],
 )
 def test_merge_and_distinct_answer_bad_input_with_400(editor_client, pair, data):
     assert editor_client.post(DISTINCT_URL, data).status_code == 400
@@ -573,3 +579,20 @@ def test_a_merged_shipment_cannot_be_published_again(reports, editor, editor_cli
     assert "was merged into 2020-CN-IT-001" in response.content.decode()
     merged.refresh_from_db()
     assert not merged.is_published
+    # Its page says where it went.
+    page = editor_client.get(change_url(merged))
+    assert "This shipment was merged into" in " ".join(messages(page))
+
+
+def test_a_pair_marked_distinct_by_mistake_can_be_undone(pair, data_entry_client, data_entry):
+    newer, older = pair
+    marked = duplicates.mark_distinct(newer, older, data_entry)
+    listing = data_entry_client.get("/admin/shipments/distinctshipments/")
+    assert listing.status_code == 200 and newer.reference in listing.content.decode()
+    url = f"/admin/shipments/distinctshipments/{marked.pk}/delete/"
+    assert data_entry_client.post(url, {"post": "yes"}).status_code == 302
+    assert not DistinctShipments.objects.exists()
+    assert marked.history.latest().history_type == "-"
+    assert marked.history.latest().history_user == data_entry
+    assert is_candidate(newer, older)
+    assert data_entry_client.get("/admin/shipments/distinctshipments/add/").status_code == 403
