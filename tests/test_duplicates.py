@@ -295,6 +295,13 @@ def test_lines_move_only_to_a_shipment_without_any(parties, editor):
     lines = set(full.items.values_list("pk", flat=True))
     duplicates.merge(bare, full, editor, publisher=False)
     assert set(bare.items.values_list("pk", flat=True)) == lines
+    # What is derived from the lines follows them (the admin's category filter reads it).
+    bare.refresh_from_db()
+    full.refresh_from_db()
+    assert full.category_keys == ""
+    assert set(bare.category_keys.split()) == {
+        str(category(slug).pk) for slug in ("gloves", "masks")
+    }
     rejection.refresh_from_db()
     assert rejection.shipment == bare and rejection.source.shipment == bare
 
