@@ -6,7 +6,7 @@ distinct (`mark_distinct`), so that the pair is not offered again.
 
 Two shipments are a candidate pair when all of these hold:
 
-- they go to the same country (their destination);
+- they go from the same country to the same country (their origin and destination);
 - their dates overlap: each spans from its first known date (announced, else
   shipped, else arrived) to its last (arrived, else shipped, else announced),
   and the two spans meet once each is widened by `TOLERANCE_DAYS`, so that a
@@ -22,7 +22,7 @@ Two shipments are a candidate pair when all of these hold:
 - neither was merged into another, and staff have not marked them distinct.
 
 The pairing is one SQL query, a self-join of the shipments on their
-destination and first date (the index `shipment_duplicate_window_idx`). Each
+route and first date (the index `shipment_duplicate_route_idx`). Each
 page looks at a bounded number of shipments, the newest entered first, each
 against those entered before it, so that every pair is found once, from its
 newer shipment, and a page costs the same however many shipments there are.
@@ -49,7 +49,7 @@ MAX_START_GAP_DAYS = 31
 NAME_PREFIX = 10
 # The rules, in words, as the candidates page states them.
 RULES = [
-    "They go to the same country.",
+    "They go from the same country to the same country.",
     f"Their dates overlap, give or take {TOLERANCE_DAYS} days: each runs from its first known "
     "date (announced, shipped, arrived) to its last, and their first dates lie within "
     f"{MAX_START_GAP_DAYS} days of each other. Shipments with no date are not compared.",
@@ -59,7 +59,7 @@ RULES = [
     "Neither was merged into another, and nobody marked them as distinct deliveries.",
 ]
 # Shipments looked at per page, and candidate pairs shown at most.
-SCAN_SIZE = 2_000
+SCAN_SIZE = 200
 PAGE_SIZE = 50
 # A history row's change reason holds 100 characters.
 REASON_LENGTH = 100
@@ -75,7 +75,7 @@ def _shifted(expression, days):
 
 
 def _first_date(alias):
-    # Exactly the expression of the index shipment_duplicate_window_idx.
+    # Exactly the expression of the index shipment_duplicate_route_idx.
     return f"COALESCE({alias}.announced_on, {alias}.shipped_on, {alias}.arrived_on)"
 
 
@@ -100,7 +100,8 @@ def _candidate_sql(country):
     return f"""
         SELECT a.id, b.id
         FROM (
-            SELECT s.id, s.destination_country, {_first_date("s")} AS first_date,
+            SELECT s.id, s.destination_country, s.origin_country,
+                   {_first_date("s")} AS first_date,
                    {_last_date("s")} AS last_date
             FROM {shipments} s
             WHERE s.id <= %(anchor)s AND s.merged_into_id IS NULL
@@ -110,6 +111,7 @@ def _candidate_sql(country):
         ) a
         JOIN {shipments} b
           ON b.destination_country = a.destination_country
+         AND b.origin_country = a.origin_country
          AND b.merged_into_id IS NULL
          AND {_first_date("b")} BETWEEN {_shifted("a.first_date", -MAX_START_GAP_DAYS)}
                                     AND {_shifted("a.first_date", MAX_START_GAP_DAYS)}
@@ -239,6 +241,10 @@ def _span(shipment):
     return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
 
 
+def _country(code):
+    return countries.name(code) or str(code)
+
+
 def alike_names(one, other):
     """Whether two donors' names count as alike: the rule of the candidates' SQL."""
     return (
@@ -249,7 +255,7 @@ def alike_names(one, other):
 
 def reasons(newer, older):
     """Why two shipments were paired, in words, one line per rule."""
-    lines = [f"Both to {countries.name(newer.destination_country) or newer.destination_country}"]
+    lines = [f"Both from {_country(newer.origin_country)} to {_country(newer.destination_country)}"]
     lines.append(f"Dates meet: {_span(newer)}, and {_span(older)}")
     categories = sorted(
         {item.category.name for item in newer.items.all()}

@@ -986,12 +986,13 @@ class Shipment(models.Model):
             models.Index(fields=["shipped_on"], name="shipment_shipped_on_idx"),
             models.Index(fields=["origin_country"], name="shipment_origin_idx"),
             models.Index(fields=["destination_country"], name="shipment_destination_idx"),
-            # Possible duplicates are paired by destination and first known
-            # date (shipments.duplicates), among those not merged away.
+            # Possible duplicates are paired by route and first known date
+            # (shipments.duplicates), among those not merged away.
             models.Index(
                 F("destination_country"),
+                F("origin_country"),
                 duplicate_window_start(),
-                name="shipment_duplicate_window_idx",
+                name="shipment_duplicate_route_idx",
                 condition=Q(merged_into__isnull=True),
             ),
             # PostgreSQL also holds partial indexes for the public list's

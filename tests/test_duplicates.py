@@ -75,7 +75,7 @@ def test_a_pair_is_offered_once_from_its_newer_shipment_with_its_reasons(pair):
     page = duplicates.candidates()
     assert [(p.newer, p.older) for p in page.pairs] == [(newer, older)]
     assert page.pairs[0].reasons == [
-        "Both to Italy",
+        "Both from China to Italy",
         "Dates meet: 2020-03-12, and 2020-03-10",
         "Both hold Masks",
         "Donor in common: Jack Ma Foundation",
@@ -88,6 +88,15 @@ def test_shipments_to_different_countries_are_not_a_pair(parties):
     other = shipment([donor], RecipientFactory(country="ES"), shipped_on=date(2020, 3, 10))
     assert other.destination_country == "ES"
     assert pairs() == set()
+
+
+def test_shipments_from_different_countries_are_not_a_pair(parties):
+    donor, recipient = parties
+    first = shipment([donor], recipient, shipped_on=date(2020, 3, 10))
+    shipment([donor], recipient, shipped_on=date(2020, 3, 10), origin_country="HK")
+    assert pairs() == set()
+    third = shipment([donor], recipient, shipped_on=date(2020, 3, 10))
+    assert pairs() == {(third.reference, first.reference)}
 
 
 @pytest.mark.parametrize(
