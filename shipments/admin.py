@@ -175,7 +175,7 @@ class SourceInline(admin.StackedInline):
     model = Source
     formset = SourcesFormSet
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["title", "publisher", "published_on", "url", "excerpt", "notes"]
+    fields = ["title", "publisher", "published_on", "url", "supports", "excerpt", "notes"]
     extra = 1
 
 
@@ -208,6 +208,7 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                     "emergency",
                     "status",
                     "is_published",
+                    "verification",
                     "loaded_version",
                 ]
             },
@@ -236,19 +237,21 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         ("Notes", {"fields": ["pledge", "notes"]}),
         ("Record", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")]}),
     ]
-    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    readonly_fields = ["verification", "created_by", "created_at", "updated_by", "updated_at"]
     list_display = [
         "reference",
         "donor_names",
         "recipient",
         "countries",
         "status",
+        "verification",
         "shipped_on",
         "item_count",
         "is_published",
     ]
     list_filter = [
         "status",
+        "verification",
         "is_published",
         "emergency",
         "terms",
@@ -937,7 +940,8 @@ class ShipmentItemAdmin(ShipmentPartAdmin):
 
 @admin.register(Source)
 class SourceAdmin(ShipmentPartAdmin):
-    list_display = ["title", "publisher", "published_on", "shipment"]
+    list_display = ["title", "publisher", "published_on", "supports", "shipment"]
+    list_filter = ["supports"]
     list_select_related = ["shipment"]
     search_fields = ["title", "publisher", "shipment__reference"]
     autocomplete_fields = ["shipment"]

@@ -21,7 +21,14 @@ from typing import Any
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments.models import QuantityKind, Rejection, Shipment, ShipmentItem, Unit
+from shipments.models import (
+    QuantityKind,
+    Rejection,
+    Shipment,
+    ShipmentItem,
+    Unit,
+    Verification,
+)
 
 TEXT = "text"
 NUMBER = "number"
@@ -190,7 +197,7 @@ def country_codes():
 # a list of objects, each with every key, in a fixed order. PostgreSQL
 # writes the same text (see `json_records_sql`): json.dumps's separators,
 # non-ASCII characters as they are.
-SOURCE_KEYS = ("title", "publisher", "published_on", "url", "excerpt", "notes")
+SOURCE_KEYS = ("title", "publisher", "published_on", "url", "excerpt", "notes", "supports")
 REJECTION_KEYS = ("kind", "quantity", "quantity_note", "reason", "reason_detail", "date", "source")
 
 
@@ -228,6 +235,7 @@ def source_record(source):
         "url": source.url,
         "excerpt": source.excerpt,
         "notes": source.notes,
+        "supports": source.supports,
     }
 
 
@@ -440,6 +448,19 @@ _SHIPMENT = {
             "e.glide",
             hxl="#crisis+code+glide",
         ),
+        Column(
+            "verification",
+            TEXT,
+            "How far the shipment's facts are established, the strongest claim any of its "
+            "sources supports: donor_reported, media_reported, recipient_confirmed or "
+            "independently_verified (see the verification levels below); the verification "
+            "filter takes it.",
+            lambda s: s.verification,
+            "s.verification",
+            choices=Verification,
+            # HXL's #meta holds a record's metadata, its confidence level among them.
+            hxl="#meta+verification",
+        ),
     ]
 }
 
@@ -585,6 +606,7 @@ SHIPMENT_COLUMNS = [
     ),
     *_ISO3,
     _SHIPMENT["crisis"],
+    _SHIPMENT["verification"],
 ]
 
 ITEM_COLUMNS = [
@@ -755,7 +777,8 @@ ITEM_COLUMNS = [
         TEXT,
         "The shipment's sources in full, as JSON: a list of objects with "
         + ", ".join(SOURCE_KEYS)
-        + " (published_on YYYY-MM-DD or null), in the order of sources.",
+        + " (published_on YYYY-MM-DD or null; supports the claim the source supports, one of "
+        "the verification levels), in the order of sources.",
         lambda item: json_records([source_record(s) for s in sources_by_id(item.shipment)]),
         "sa.records",
         hxl="#meta+source+json",
@@ -788,4 +811,5 @@ ITEM_COLUMNS = [
         hxl="#meta+line",
     ),
     _on_shipment(_SHIPMENT["crisis"]),
+    _on_shipment(_SHIPMENT["verification"]),
 ]

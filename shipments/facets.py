@@ -1,7 +1,9 @@
 """How many shipments of a selection hold each value of the list's facets: status,
-category, donor country, recipient country, donor kind and emergency (crisis).
+category, donor country, recipient country, donor kind, verification level and emergency
+(crisis).
 
-A shipment has one status, one recipient and one emergency, so those counts add up to the
+A shipment has one status, one recipient, one verification level and one emergency, so
+those counts add up to the
 selection's count; it may hold several categories, donor countries and donor
 kinds, and counts under each of them. The counting reads the shipments' own
 columns alone (the donor and category columns of `shipments.search` spare
@@ -20,7 +22,7 @@ from django.db.models import Count
 from django_countries import countries
 
 from donors.models import Donor
-from shipments.models import Shipment
+from shipments.models import Shipment, Verification
 
 # Counting every row of a large selection takes longer than showing a page of
 # it: the list counts up to this many (see shipments.public.listing), and the
@@ -35,11 +37,20 @@ SHIPMENT_FIELDS = (
     "donor_kinds",
     "category_keys",
     "emergency",
+    "verification",
 )
 
 # The facets, in the order the list and the JSON give them; each is a filter
 # of the list (shipments.filters.ShipmentFilter) of the same name.
-FACETS = ("status", "category", "donor_country", "recipient_country", "donor_kind", "crisis")
+FACETS = (
+    "status",
+    "category",
+    "donor_country",
+    "recipient_country",
+    "donor_kind",
+    "verification",
+    "crisis",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,7 @@ class FacetCounts:
             "donor_country": dict(countries),
             "recipient_country": dict(countries),
             "donor_kind": dict(Donor.Kind.choices),
+            "verification": dict(Verification.choices),
             "crisis": self.crisis_names,
         }
         facets = {}
@@ -98,9 +110,13 @@ def _count(rows, categories, crises, exact):
         donor_kinds,
         category_keys,
         emergency,
+        verification,
         shipments,
     ) in rows:
         counts["status"][status] += shipments
+        # Empty only for a shipment without a source, which is never published.
+        if verification:
+            counts["verification"][verification] += shipments
         counts["recipient_country"][recipient_country] += shipments
         counts["crisis"][emergency] += shipments
         # Each code once per shipment: see shipments.search.codes.

@@ -23,6 +23,7 @@ from shipments.models import (
     Emergency,
     Shipment,
     SupplyCategory,
+    Verification,
     is_glide,
     public_parties,
 )
@@ -469,6 +470,21 @@ class ShipmentFilter(django_filters.FilterSet):
         normalise=lower_slug,
         widget=CheckboxListWidget(normalise=lower_slug),
         help_text="Shipments with supplies rejected or sent back, e.g. as defective.",
+    )
+    verification = MultipleValueFilter(
+        field_name="verification",
+        label="Verification",
+        choices=Verification.choices,
+        normalise=lower_slug,
+        distinct=False,
+        widget=CheckboxListWidget(normalise=lower_slug),
+        help_text="How far the facts are established: the strongest claim of the shipment's "
+        "sources.",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a verification level: use "
+            + ", ".join(Verification.values[:-1])
+            + f" or {Verification.values[-1]}."
+        },
     )
     crisis = GlideListFilter(
         method="filter_crisis",

@@ -65,6 +65,47 @@ class QuantityKind(models.TextChoices):
         return cls.APPROXIMATE if estimate else cls.EXACT
 
 
+class Verification(models.TextChoices):
+    """How far a shipment's facts are established, from the weakest claim to the strongest.
+
+    Each source says which of these it supports; a shipment is as established
+    as the strongest of its sources (`strongest`).
+    """
+
+    DONOR_REPORTED = "donor_reported", "Reported by the donor"
+    MEDIA_REPORTED = "media_reported", "Reported by the media"
+    RECIPIENT_CONFIRMED = "recipient_confirmed", "Confirmed by the recipient"
+    INDEPENDENTLY_VERIFIED = "independently_verified", "Independently verified"
+
+    @classmethod
+    def strongest(cls, levels):
+        """The strongest of `levels` (values), "" when there are none."""
+        rank = {value: place for place, value in enumerate(cls.values)}
+        return max(levels, key=rank.__getitem__, default="")
+
+
+# Each level in a word or two, for the badge that pages show beside a shipment.
+VERIFICATION_BADGES = {
+    Verification.DONOR_REPORTED: "Donor-reported",
+    Verification.MEDIA_REPORTED: "Media-reported",
+    Verification.RECIPIENT_CONFIRMED: "Recipient-confirmed",
+    Verification.INDEPENDENTLY_VERIFIED: "Independently verified",
+}
+
+# What each level rests on, in the words the admin, the shipment's page and
+# /about/data/ use.
+VERIFICATION_EVIDENCE = {
+    Verification.DONOR_REPORTED: "The donor or its government says so: a press release, a "
+    "ministry's or embassy's statement, the donor's own post. Nobody else has confirmed it yet.",
+    Verification.MEDIA_REPORTED: "A news report by a publisher that is neither the donor nor "
+    "the recipient, e.g. a news agency or newspaper, whatever its own sources.",
+    Verification.RECIPIENT_CONFIRMED: "The recipient says it arrived: its statement, a letter "
+    "of thanks or receipt, an official list of aid received.",
+    Verification.INDEPENDENTLY_VERIFIED: "Evidence from neither party nor their statements: "
+    "customs or trade data, dated photographs of the delivery, a third party's inspection.",
+}
+
+
 # Kinds whose figure is a bound the source sets.
 BOUNDED_KINDS = [QuantityKind.AT_LEAST, QuantityKind.AT_MOST, QuantityKind.RANGE]
 
@@ -294,7 +335,7 @@ class DataVersion(models.Model):
             cls.objects.update_or_create(pk=cls.ROW, defaults={"token": token})
 
 
-# Sent by the bulk writes of shipments and of items (`update()`, and
+# Sent by the bulk writes of shipments, of items and of sources (`update()`, and
 # `bulk_create()`; `bulk_update()` goes through `update()`), which send no
 # post_save, so that what is derived from the rows can keep in step
 # (`shipments.signals`): with the model as sender, `shipment_ids` (the
@@ -305,7 +346,7 @@ bulk_saved = Signal()
 
 
 class BulkSavedQuerySet(models.QuerySet):
-    """The rows of shipments or of their items: bulk writes send `bulk_saved`."""
+    """The rows of shipments or of their items or sources: bulk writes send `bulk_saved`."""
 
     # The field holding the shipment a row belongs to, and the names by which
     # an update may write it.
@@ -941,6 +982,15 @@ class Shipment(models.Model):
         help_text="The keys of its supply lines' categories, for the list's category facet, "
         'kept up to date automatically: each once, between spaces (" 3 7 ").',
     )
+    verification = models.CharField(
+        max_length=24,
+        choices=Verification,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="How far its facts are established: the strongest claim any of its sources "
+        "supports, kept up to date automatically (empty while it has no source).",
+    )
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only
@@ -1333,6 +1383,11 @@ class ShipmentItem(models.Model):
             raise ValidationError(errors)
 
 
+class SourceQuerySet(BulkSavedQuerySet):
+    shipment_field = "shipment_id"
+    moving_fields = frozenset({"shipment", "shipment_id"})
+
+
 class Source(models.Model):
     """Where a shipment's facts come from; every public shipment cites one."""
 
@@ -1353,7 +1408,17 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="How the date or publisher was established, if not printed."
     )
+    supports = models.CharField(
+        max_length=24,
+        choices=Verification,
+        default=Verification.MEDIA_REPORTED,
+        help_text="Which claim this source supports. "
+        + " ".join(
+            f"{level.label}: {evidence}" for level, evidence in VERIFICATION_EVIDENCE.items()
+        ),
+    )
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,10 @@ index it reads the list's keys from. So each shipment holds:
   exactly where a donor is from the US;
 - `category_keys`: its supply lines' category keys in the same form
   (" 3 7 "), so that the list counts its category facet from the rows it
-  reads anyway, without reading a thousand shipments' supply lines.
+  reads anyway, without reading a thousand shipments' supply lines;
+- `verification`: the strongest claim its sources support
+  (`shipments.models.Verification`), so that the list filters and counts by it
+  without reading its sources.
 
 This module holds their formats alone. They are rewritten whenever what
 they are made of changes (`shipments.signals`); the synthetic loader writes
@@ -24,7 +27,13 @@ them with its rows.
 from django.db.models import Q
 
 SEPARATOR = "\n"
-DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds", "category_keys"]
+DERIVED_COLUMNS = [
+    "search_text",
+    "donor_countries",
+    "donor_kinds",
+    "category_keys",
+    "verification",
+]
 
 
 def search_text(reference, recipient, donors, descriptions, notes, arrival_point):

@@ -1,10 +1,10 @@
 """Keep derived data in step with every write: the data version (which keys the cached
 public pages, and which every migrate, hence every deploy, raises too) and the derived
-columns of the shipments concerned (search text, donor countries and kinds; their formats
-are in `shipments.search`).
+columns of the shipments concerned (search text, donor countries and kinds, category keys,
+verification; their formats are in `shipments.search`).
 
 Saves, deletes and changes of donors send Django's signals. Bulk writes send none, so the
-querysets send their own: `shipments.models.bulk_saved` for shipments and items,
+querysets send their own: `shipments.models.bulk_saved` for shipments, items and sources,
 `donors.models.parties_updated` for parties. Loaders of millions of rows suspend all this
 (`bulk_write`).
 
@@ -18,6 +18,7 @@ from django.db import connections, router
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
+    post_init,
     post_migrate,
     post_save,
     pre_delete,
@@ -32,6 +33,7 @@ from shipments.models import (
     ShipmentItem,
     Source,
     SupplyCategory,
+    Verification,
     bulk_saved,
     bulk_writing,
 )
@@ -42,10 +44,11 @@ WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory, Emergency]
 # The fields of each model that the derived columns are made of: writing any
 # of them rewrites the columns of the shipments concerned. A party's name is
 # in its shipments' search text, a donor's country and kind in their donor
-# columns.
+# columns, what a source supports in its shipment's verification.
 DERIVED_FROM = {
     Shipment: frozenset({"reference", "recipient", "recipient_id", "notes", "arrival_point"}),
     ShipmentItem: frozenset({"description", "category", "category_id", "shipment", "shipment_id"}),
+    Source: frozenset({"supports", "shipment", "shipment_id"}),
     Donor: frozenset({"name", "country", "kind"}),
     Recipient: frozenset({"name"}),
 }
@@ -72,6 +75,10 @@ def refresh_derived_columns(shipment_ids):
         ):
             descriptions[shipment_id].append(description)
             categories[shipment_id].append(category_id)
+        levels = defaultdict(list)
+        sources = Source.objects.using(db).filter(shipment_id__in=batch).order_by()
+        for shipment_id, supports in sources.values_list("shipment_id", "supports"):
+            levels[shipment_id].append(supports)
         changed = []
         for pk, *current, reference, recipient, notes, arrival_point in (
             Shipment.objects.using(db)
@@ -92,6 +99,7 @@ def refresh_derived_columns(shipment_ids):
                 codes(country for _, country, _ in donors[pk]),
                 codes(kind for _, _, kind in donors[pk]),
                 codes(categories[pk]),
+                Verification.strongest(levels[pk]),
             ]
             if derived != current:
                 changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))
@@ -125,6 +133,26 @@ def item_saved(sender, instance, update_fields=None, **kwargs):
 
 def item_deleted(sender, instance, origin=None, **kwargs):
     # Items deleted along with their shipment leave nothing to rewrite.
+    deleting_shipments = isinstance(origin, Shipment) or getattr(origin, "model", None) is Shipment
+    if not bulk_writing() and not deleting_shipments:
+        refresh_derived_columns([instance.shipment_id])
+
+
+def source_loaded(sender, instance, **kwargs):
+    # The shipment a source was read with: moved to another, it leaves this one.
+    # Read from the instance's own values, as a deferred field would cost a query.
+    instance._stored_shipment_id = instance.__dict__.get("shipment_id")
+
+
+def source_saved(sender, instance, update_fields=None, **kwargs):
+    if not bulk_writing() and _touches(sender, update_fields):
+        stored = getattr(instance, "_stored_shipment_id", None)
+        refresh_derived_columns({instance.shipment_id} | ({stored} if stored else set()))
+    instance._stored_shipment_id = instance.shipment_id
+
+
+def source_deleted(sender, instance, origin=None, **kwargs):
+    # Sources deleted along with their shipment leave nothing to rewrite.
     deleting_shipments = isinstance(origin, Shipment) or getattr(origin, "model", None) is Shipment
     if not bulk_writing() and not deleting_shipments:
         refresh_derived_columns([instance.shipment_id])
@@ -199,7 +227,10 @@ def connect(app_config):
     post_save.connect(shipment_saved, sender=Shipment, dispatch_uid="search-shipment")
     post_save.connect(item_saved, sender=ShipmentItem, dispatch_uid="search-item-save")
     post_delete.connect(item_deleted, sender=ShipmentItem, dispatch_uid="search-item-delete")
-    for model in (Shipment, ShipmentItem):
+    post_init.connect(source_loaded, sender=Source, dispatch_uid="derived-source-loaded")
+    post_save.connect(source_saved, sender=Source, dispatch_uid="derived-source-save")
+    post_delete.connect(source_deleted, sender=Source, dispatch_uid="derived-source-delete")
+    for model in (Shipment, ShipmentItem, Source):
         bulk_saved.connect(rows_bulk_saved, sender=model, dispatch_uid=f"bulk-saved-{model}")
     m2m_changed.connect(donors_changed, sender=Shipment.donors.through, dispatch_uid="donors")
     for party in (Donor, Recipient):

@@ -11,7 +11,14 @@ ITEM_DEFAULTS = {
     "value_usd": "",
     "position": "0",
 }
-SOURCE_DEFAULTS = {"title": "", "publisher": "", "published_on": "", "url": "", "excerpt": ""}
+SOURCE_DEFAULTS = {
+    "title": "",
+    "publisher": "",
+    "published_on": "",
+    "url": "",
+    "supports": "media_reported",
+    "excerpt": "",
+}
 REJECTION_DEFAULTS = {
     "item": "",
     "kind": "rejected",

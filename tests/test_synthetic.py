@@ -329,6 +329,8 @@ def test_text_with_tabs_backslashes_and_newlines_is_written_as_given():
     source_id = writer.first_free_id(Source)
     title, excerpt = "Aid\tarrives", "C:\\reports\nline two\r"
     writer.write(
-        Source, SOURCE_ROW_COLUMNS, [(source_id, shipment.pk, title, "", None, "", excerpt, "")]
+        Source,
+        SOURCE_ROW_COLUMNS,
+        [(source_id, shipment.pk, title, "", None, "", excerpt, "", "media_reported")],
     )
     assert Source.objects.values_list("title", "excerpt").get(pk=source_id) == (title, excerpt)

@@ -21,6 +21,8 @@ DW_REPORT = {
     "'told DW'. No publication date is printed: the events it reports (a Chinese team "
     "flying to Milan on 18 March, Italy's death toll passing China's 'last week') place it "
     "in late March 2020. No web address was kept with the copy.",
+    # News reports, whoever they quote: nothing in them is confirmed by the recipients.
+    "supports": "media_reported",
 }
 
 MARCH_18_REPORT = {
@@ -31,6 +33,7 @@ MARCH_18_REPORT = {
     "reports President Xi's call with Prime Minister Conte 'on Monday evening' (16 March "
     "2020) and a Zhejiang medical team that 'left for Italy yesterday' (17 March 2020), so "
     "it appeared on Wednesday 18 March 2020.",
+    "supports": "media_reported",
 }
 
 DONORS = [

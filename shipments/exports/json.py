@@ -62,6 +62,7 @@ def shipment_json(shipment, base_url):
         "notes": shipment.notes or None,
         "crisis": shipment.emergency.glide,
         "crisis_name": shipment.emergency.name,
+        "verification": shipment.verification or None,
         "items": [
             {
                 "category": item.category.slug,
@@ -88,6 +89,7 @@ def shipment_json(shipment, base_url):
                 "published_on": iso(source.published_on),
                 "url": source.url or None,
                 "citation": source.citation,
+                "supports": source.supports,
             }
             for source in columns.sources_by_id(shipment)
         ],

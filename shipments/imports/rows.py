@@ -28,6 +28,8 @@ INFORMATIONAL_COLUMNS = {
     "recipient_country_name",
     "recipient_country_iso3",
     "donor_countries_iso3",
+    # The strongest claim of the sources in sources_json.
+    "verification",
     # Summaries of rejections_json and sources_json.
     "quantity_rejected",
     "rejection_reason",
@@ -222,15 +224,18 @@ class RecordsCell(Cell, forms.Field):
     """A list of records as JSON (sources_json, rejections_json), each judged by `model`.
 
     Cleans to a list of dicts of model field values, by field name; an
-    empty cell is an empty list.
+    empty cell is an empty list. `later_keys` were added to the records after
+    the first files were written: a record without one leaves it out, so that
+    what is stored stays as it is (and a new record takes the model's default).
     """
 
     default_error_messages = {
         "invalid": "Not a list of records in JSON, as /items.csv writes them: %(reason)s.",
     }
 
-    def __init__(self, model, keys, *, what, exclude, **kwargs):
+    def __init__(self, model, keys, *, what, exclude, later_keys=(), **kwargs):
         self.model, self.keys, self.what, self.exclude = model, keys, what, exclude
+        self.later_keys = frozenset(later_keys)
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value):
@@ -275,7 +280,11 @@ class RecordsCell(Cell, forms.Field):
             except (TypeError, ValueError) as error:
                 errors.append(f"{self.what} {number}: {error}")
                 continue
-            values = {key: getattr(instance, key) for key in fields}
+            values = {
+                key: getattr(instance, key)
+                for key in fields
+                if key in record or key not in self.later_keys
+            }
             cleaned.append(values | ({"source": record["source"]} if "source" in record else {}))
         if errors:
             # Cell.clean formats each message with the cell's value.
@@ -420,7 +429,9 @@ class SupplyLineForm(forms.Form):
     # The reference of the pledge the shipment is part of; matched in the run.
     pledge_reference = TextCell(required=False, max_length=40)
     notes = cell(Shipment, "notes")
-    sources_json = RecordsCell(Source, columns.SOURCE_KEYS, what="Source", exclude=["shipment"])
+    sources_json = RecordsCell(
+        Source, columns.SOURCE_KEYS, what="Source", exclude=["shipment"], later_keys=["supports"]
+    )
     # An emergency's GLIDE number among those the form is given (see clean_crisis).
     crisis = TextCell(required=False)
     crisis.fills = (Shipment, "emergency")

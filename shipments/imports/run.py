@@ -68,7 +68,7 @@ UPDATABLE_ITEM_FIELDS = [
 # What a quantity's kind is written in, beside the figure.
 KIND_FIELDS = ["quantity_kind", "quantity_min", "quantity_max", "is_estimate"]
 # What a re-import may change on a source it matched by title and address.
-UPDATABLE_SOURCE_FIELDS = ["publisher", "published_on", "excerpt", "notes"]
+UPDATABLE_SOURCE_FIELDS = ["publisher", "published_on", "excerpt", "notes", "supports"]
 # What tells a rejection from the line's others: a file's rejection equal to a
 # stored one on all of these is that one.
 REJECTION_FIELDS = ["kind", "quantity", "quantity_note", "reason", "reason_detail", "date"]
@@ -598,8 +598,10 @@ class ImportRun:
                 in_file.source_places.append(source)
                 continue
             unmatched.remove(match)
-            if any(getattr(match, key) != values[key] for key in UPDATABLE_SOURCE_FIELDS):
-                for key in UPDATABLE_SOURCE_FIELDS:
+            # A file made before a key existed leaves what it would say as stored.
+            updated = [key for key in UPDATABLE_SOURCE_FIELDS if key in values]
+            if any(getattr(match, key) != values[key] for key in updated):
+                for key in updated:
                     setattr(match, key, values[key])
                 in_file.changed_sources.append(match)
             in_file.source_places.append(match)
@@ -714,10 +716,16 @@ class ImportRun:
                 | {in_file.shipment.pk for in_file in written if in_file.parts_changed}
             )
         # The search text and donor columns of the new shipments, now that
-        # their donors are linked, and of those given new lines.
+        # their donors are linked, of those given new lines, and the
+        # verification of those whose sources were added or changed.
         refresh_derived_columns(
             {in_file.shipment.pk for in_file in self.new_shipments}
             | {item.shipment_id for item in self.new_items}
+            | {
+                in_file.shipment.pk
+                for in_file in written
+                if in_file.new_sources or in_file.changed_sources
+            }
         )
 
     def _save_parts(self, written):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from donors.models import Donor, Recipient
 from shipments import columns
-from shipments.models import QuantityKind, Rejection, Shipment, Unit
+from shipments.models import VERIFICATION_EVIDENCE, QuantityKind, Rejection, Shipment, Unit
 
 STATUSES = {
     Shipment.Status.PLEDGED: "Announced or expected, not yet sent. A pledge is never added to "
@@ -18,6 +18,10 @@ STATUSES = {
     Shipment.Status.DELIVERED: "The sources say it arrived.",
     Shipment.Status.CANCELLED: "Announced but called off; left out of every total.",
 }
+
+# What each verification level rests on: the model's own words, which the admin shows staff
+# choosing what a source supports.
+VERIFICATION = VERIFICATION_EVIDENCE
 
 TERMS = {
     Shipment.Terms.DONATION: "Given free of charge.",
@@ -143,6 +147,10 @@ PARAMETERS = {
     "supply of it. In the supply lines CSV it also keeps only that category's lines.",
     "status": "pledged, dispatched, delivered or cancelled (see the statuses below).",
     "quality": "rejected: the shipments with supplies rejected or returned.",
+    "verification": "donor_reported, media_reported, recipient_confirmed or "
+    "independently_verified (see the verification levels below): the shipments whose "
+    "strongest source establishes that much. Any other value is answered with a 400 naming "
+    "the levels.",
     "crisis": "An emergency's GLIDE number in any case, e.g. EP-2020-000012-001 for COVID-19 "
     "(see the emergencies below): the shipments sent for it. A number no emergency has, or "
     "one not written as XX-YYYY-NNNNNN-CCC, is answered with a 400 naming those there are.",
@@ -178,6 +186,8 @@ FACETS = {
     "counts add up to the selection's count.",
     "donor_kind": "How many shipments have a donor of each kind; a shipment whose donors are "
     "of several kinds counts under each.",
+    "verification": "How many shipments have each verification level; these counts add up "
+    "to the selection's count.",
     "crisis": "How many shipments were sent for each emergency (by GLIDE number); these counts "
     "add up to the selection's count.",
 }

@@ -20,6 +20,7 @@ from django_countries import countries
 from jinja2 import Environment
 from markupsafe import Markup
 
+from shipments.models import VERIFICATION_BADGES
 from shipments.public import supply_lines
 from shipments.public.shipment_page import gives_amount
 from shipments.public.supply_lines import in_sentence, same_words
@@ -36,6 +37,7 @@ def environment(**options):
         line_supply=supply_lines.line_supply,
         line_what=supply_lines.line_what,
         supplies=supply_lines.supplies,
+        verification_badge=verification_badge,
     )
     env.filters.update(
         country_name=country_name,
@@ -124,6 +126,17 @@ def figure(value, places):
     if value == value.to_integral_value():
         return f"{value:,.0f}"
     return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+
+
+def verification_badge(level):
+    """A shipment's verification level as a badge: its name in words (never its colour
+    alone), linked to its definition on /about/data/; nothing for no level."""
+    if not level:
+        return ""
+    return Markup(
+        '<a class="verification verification-{level}" href="{about}#verification-{level}">'
+        '<span class="visually-hidden">Verification: </span>{name}</a>'
+    ).format(level=level, about=url("about-data"), name=VERIFICATION_BADGES[level])
 
 
 # The filter form draws its lists of choices in templates (public/shipments/_fields.html).

@@ -198,6 +198,8 @@ def selection_summary(filterset, paginator):
         words.append(
             f"shipped on or {'after' if after else 'before'} {(after or before).isoformat()}"
         )
+    if "verification" in rest:
+        words.append(_any_of(label.lower() for label in labels("verification")))
     sentence = " ".join(words)
     if "status" in rest:
         sentence += ", " + _any_of(label.lower() for label in labels("status"))

@@ -24,7 +24,7 @@ from shipments.filters import (
     ShipmentFilter,
     SlugListField,
 )
-from shipments.models import Rejection, Shipment, Unit
+from shipments.models import Rejection, Shipment, Unit, Verification
 from shipments.public import glossary
 
 OPENAPI_VERSION = "3.1.0"
@@ -350,6 +350,11 @@ def source_schema():
             "citation": described(
                 {"type": "string"}, "Title, publisher, date and address, as the CSVs cite it."
             ),
+            "supports": described(
+                enum_of(Verification),
+                "The claim this source supports (see the verification levels): the shipment's "
+                "verification is the strongest of its sources'.",
+            ),
         }
     )
 
@@ -398,6 +403,7 @@ def shipment_schema():
             "crisis_name": described(
                 {"type": "string"}, "The name of that emergency, e.g. COVID-19."
             ),
+            "verification": column_schema("verification", shipment),
             "items": {
                 "type": "array",
                 "items": item_schema(),

@@ -293,6 +293,7 @@ CACHED_SELECTION_FILTERS = (
     "status",
     "category",
     "donor_kind",
+    "verification",
 )
 
 

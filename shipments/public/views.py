@@ -23,6 +23,7 @@ from shipments.models import (
     ShipmentItem,
     SupplyCategory,
     Unit,
+    Verification,
     public_parties,
 )
 from shipments.public import (
@@ -69,6 +70,7 @@ def about_data(request):
         "facets": glossary.FACETS,
         "facet_fields": glossary.FACET_FIELDS,
         "statuses": glossary.entries(Shipment.Status, glossary.STATUSES),
+        "verification_levels": glossary.entries(Verification, glossary.VERIFICATION),
         "terms": glossary.entries(Shipment.Terms, glossary.TERMS),
         "units": glossary.entries(Unit, glossary.UNITS),
         "quantity_kinds": glossary.entries(QuantityKind, glossary.QUANTITY_KINDS),
@@ -229,8 +231,12 @@ def _shipment_page(request, reference):
     )
     donors = list(shipment.donors.all())
     items = list(shipment.items.all())
+    sources = list(shipment.sources.all())
     context = {
         "shipment": shipment,
+        "sources": sources,
+        # The sources its verification rests on: those supporting the strongest claim.
+        "establishing": [one for one in sources if one.supports == shipment.verification],
         "donors": donors,
         "donor_names": shipment_page.donor_names(donors),
         "items": items,

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments.models import SENT_STATUSES
+from shipments.models import SENT_STATUSES, Verification
 from shipments.search import codes, search_text
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
@@ -55,6 +55,7 @@ SHIPMENT_ROW_COLUMNS = (
     "donor_kinds",
     "emergency_id",
     "category_keys",
+    "verification",
 )
 DONOR_LINK_ROW_COLUMNS = ("id", "shipment_id", "donor_id")
 ITEM_ROW_COLUMNS = (
@@ -93,6 +94,7 @@ SOURCE_ROW_COLUMNS = (
     "url",
     "excerpt",
     "notes",
+    "supports",
 )
 
 # Shares of shipments and lines, in percent.
@@ -193,6 +195,8 @@ class SyntheticDataSet:
         # Rejections draw from a stream of their own, so that adding them
         # left every other row of a seed as it was.
         self.rejection_rng = random.Random(f"{seed}-rejections")
+        # So do the claims sources support, added later still.
+        self.verification_rng = random.Random(f"{seed}-verification")
         self.country_names = {code: str(name) for code, name in countries}
         self.donor_country_ranks = self._ranked_countries(words.LEADING_DONOR_COUNTRIES)
         self.recipient_country_ranks = self._ranked_countries(words.LEADING_RECIPIENT_COUNTRIES)
@@ -311,6 +315,9 @@ class _ShipmentDraw:
         self.years = Picker.from_shares(words.YEARS)
         self.currencies = Picker.from_shares(words.CURRENCIES)
         self.rejection_reasons = Picker.from_shares(words.REJECTION_REASONS)
+        self.verification = {
+            status: Picker.from_shares(shares) for status, shares in words.VERIFICATION.items()
+        }
         self.recent_pledges = []
 
     @staticmethod
@@ -414,11 +421,18 @@ class _ShipmentDraw:
         row.append(codes(self.donors[donor].kind for donor in donors))
         row.append(self.emergency_id)
         row.append(codes(line[2] for line in batch.items[first_line:]))
-        batch.shipments.append(tuple(row))
         first_source = self.ids.source
-        self._sources(
-            shipment_id, donors[0], destination, descriptions[0], announced or shipped, batch
+        levels = self._sources(
+            shipment_id,
+            status,
+            donors[0],
+            destination,
+            descriptions[0],
+            announced or shipped,
+            batch,
         )
+        row.append(Verification.strongest(levels))
+        batch.shipments.append(tuple(row))
         if status in SENT_STATUSES:
             self._rejection(
                 shipment_id, batch.items[first_line:], first_source, arrived or shipped, batch
@@ -552,8 +566,10 @@ class _ShipmentDraw:
         )
         self.ids.rejection += 1
 
-    def _sources(self, shipment_id, donor, destination, supply, published_on, batch):
+    def _sources(self, shipment_id, status, donor, destination, supply, published_on, batch):
+        """Add the shipment's sources; return the claims they support."""
         rng = self.rng
+        levels = []
         donor_name = self.donors[donor].name
         country = self.data.country_names[destination]
         count = 2 if rng.random() * 100 < SECOND_SOURCE else 1
@@ -568,7 +584,20 @@ class _ShipmentDraw:
                 if rng.random() < 0.3
                 else ""
             )
+            supports = self.verification[status](self.data.verification_rng)
             batch.sources.append(
-                (self.ids.source, shipment_id, title, publisher, published_on, "", excerpt, "")
+                (
+                    self.ids.source,
+                    shipment_id,
+                    title,
+                    publisher,
+                    published_on,
+                    "",
+                    excerpt,
+                    "",
+                    supports,
+                )
             )
+            levels.append(supports)
             self.ids.source += 1
+        return levels

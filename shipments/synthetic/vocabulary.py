@@ -263,6 +263,21 @@ SOURCE_TITLES = [
     "Aid flight with {supply} lands in {country}",
 ]
 
+# The claim each source supports, by the shipment's status, in percent: what
+# is only pledged is at most reported; a recipient confirms, and customs data
+# or photographs show, only what was sent.
+VERIFICATION = {
+    "pledged": {"donor_reported": 45, "media_reported": 55},
+    "cancelled": {"donor_reported": 40, "media_reported": 60},
+    "dispatched": {"donor_reported": 30, "media_reported": 55, "independently_verified": 15},
+    "delivered": {
+        "donor_reported": 20,
+        "media_reported": 45,
+        "recipient_confirmed": 25,
+        "independently_verified": 10,
+    },
+}
+
 # Rejected or returned supplies (about 1 % of shipments sent).
 REJECTION_REASONS = {
     "defective": 45,

@@ -119,7 +119,7 @@ EXPECTED_ITEMS = (
     ",arrival_point,quantity_min,quantity_max,quantity_kind,quantity_rejected,rejecti"
     "on_reason,weight_kg,value_usd,declared_value,currency,usd_rate,rate_date,rate_so"
     "urce,pledge_reference,notes,sources,sources_json,rejections_json,recipient_country"
-    "_iso3,donor_countries_iso3,line,crisis\n"
+    "_iso3,donor_countries_iso3,line,crisis,verification\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,http://te"
     "stserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
@@ -129,9 +129,11 @@ EXPECTED_ITEMS = (
     'more, later","Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; \'@un'
     'titled report","[{""title"": ""Aid, at last"", ""publisher"": ""Le Soir"", ""pub'
     'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
-    ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
-    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]",,BEL,'
-    "EU; CHN,1,EP-2020-000012-001\n"
+    ': """", ""notes"": """", ""supports"": ""media_reported""}, {""title"": ""@untitled rep'
+    'ort"", ""publisher"": """",'
+    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """",'
+    ' ""supports"": ""media_reported""}]",,BEL,'
+    "EU; CHN,1,EP-2020-000012-001,media_reported\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,http://testse"
     "rver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,hospita"
@@ -141,14 +143,16 @@ EXPECTED_ITEMS = (
     'more, later","Aid, at last, Le Soir, 2020-03-18, https://example.org/a?b=1; \'@un'
     'titled report","[{""title"": ""Aid, at last"", ""publisher"": ""Le Soir"", ""pub'
     'lished_on"": ""2020-03-18"", ""url"": ""https://example.org/a?b=1"", ""excerpt""'
-    ': """", ""notes"": """"}, {""title"": ""@untitled report"", ""publisher"": """",'
-    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """"}]","['
+    ': """", ""notes"": """", ""supports"": ""media_reported""}, {""title"": ""@untitled rep'
+    'ort"", ""publisher"": """",'
+    ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """",'
+    ' ""supports"": ""media_reported""}]","['
     '{""kind"": ""rejected"", ""quantity"": null, ""quantity_note"": ""\\""a batch\\"",'
     ' they said"", ""reason"": ""wrong_specification"", ""reason_detail"": ""=KN95, n'
     'ot FFP2\\nper inspectors"", ""date"": ""2020-03-20"", ""source"": 2}, {""kind"": '
     '""returned"", ""quantity"": 1500, ""quantity_note"": """", ""reason"": ""other""'
     ', ""reason_detail"": """", ""date"": null, ""source"": 2}]",BEL,EU; CHN,2,'
-    "EP-2020-000012-001\n"
+    "EP-2020-000012-001,media_reported\n"
 )
 
 

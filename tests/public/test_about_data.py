@@ -148,6 +148,7 @@ def test_every_parameter_of_the_list_and_the_exports_is_documented_in_order(page
                 "category",
                 "status",
                 "quality",
+                "verification",
                 "crisis",
             }
         )

@@ -20,7 +20,15 @@ from tests.pages import hrefs
 
 pytestmark = pytest.mark.django_db
 
-FACETS = ["status", "category", "donor_country", "recipient_country", "donor_kind", "crisis"]
+FACETS = [
+    "status",
+    "category",
+    "donor_country",
+    "recipient_country",
+    "donor_kind",
+    "verification",
+    "crisis",
+]
 
 
 @pytest.fixture
@@ -168,6 +176,7 @@ def test_values_are_named_as_the_data_dictionary_names_them(client, shipments):
         "Donor country",
         "Recipient country",
         "Donor kind",
+        "Verification",
     ]
 
 

@@ -108,6 +108,7 @@ def test_what_the_report_did_not_give_is_one_line(client, demo):
     assert re.findall(r"<dt>(.*?)</dt>", facts) == [
         "Donors",
         "Recipient",
+        "Verification",
         "Emergency",
         "Arrived",
         "Arrival point",
