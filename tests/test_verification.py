@@ -127,7 +127,7 @@ def test_the_migration_makes_every_source_a_media_report():
     SourceFactory(shipment=sourced)
     Shipment.objects.update(verification="")
     Shipment.objects.filter(pk=bare.pk).update(verification=MEDIA)
-    migration = import_module("shipments.migrations.0022_verification")
+    migration = import_module("shipments.migrations.0024_verification")
     # What the added column holds before the fill: the default it is added with.
     Shipment.objects.update(verification=migration.media_reported(apps))
     schema_editor = SimpleNamespace(connection=connection)
@@ -466,3 +466,16 @@ def test_the_source_list_filters_by_claim(editor_client, levels):
     assert response.status_code == 200
     shipments = {source.shipment.reference for source in response.context["cl"].result_list}
     assert shipments == {"BE-1", "IT-1"}
+
+
+@pytest.mark.django_db
+def test_a_merge_gives_the_kept_shipment_the_stronger_level_of_the_two(editor):
+    from shipments import duplicates
+
+    donor, recipient = DonorFactory(country="CN"), RecipientFactory(country="IT")
+    kept = ShipmentFactory(donors=[donor], recipient=recipient)
+    merged = ShipmentFactory(donors=[donor], recipient=recipient)
+    SourceFactory(shipment=kept, supports=MEDIA)
+    SourceFactory(shipment=merged, supports=RECIPIENT)
+    duplicates.merge(kept, merged, editor, publisher=True)
+    assert (level_of(kept), level_of(merged)) == (RECIPIENT, "")

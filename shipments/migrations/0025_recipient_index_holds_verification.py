@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("shipments", "0022_verification"),
+        ("shipments", "0024_verification"),
     ]
 
     # The list counts its facets from the shipments it reads

@@ -50,7 +50,7 @@ def supports_field():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shipments", "0021_recipient_index_holds_facets"),
+        ("shipments", "0023_duplicates_by_route"),
     ]
 
     operations = [
