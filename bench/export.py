@@ -1,4 +1,5 @@
-"""Benchmark the full /items.csv download against PostgreSQL's own COPY of the same query.
+"""Benchmark the full /items.csv download against PostgreSQL's own COPY of the same query,
+and the same file as of the latest change, rebuilt from the change history (as_of).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aidtracker_bench \
         .venv/bin/python bench/export.py [--runs 3] [--min-items 1000000]
@@ -79,24 +80,44 @@ def time_copy(database_url, sql):
     return time.perf_counter() - started
 
 
-def measure(database_url, runs):
+def measure(database_url, runs, as_of=True):
+    """The export's figures; with `as_of`, also the same file as of the latest change,
+    rebuilt from the change history, against the same COPY of today's data."""
     with gunicorn(database_url, workers=1) as (base_url, master):
         sql, rows = export_sql(base_url)
-        csv_times, copy_times = [], []
+        csv_times, copy_times, as_of_times = [], [], []
         for _ in range(runs):
             csv_times.append(time_download(f"{base_url}/items.csv")[0])
             copy_times.append(time_copy(database_url, sql))
+            if as_of:
+                url = f"{base_url}/items.csv?as_of={latest_change_stamp()}"
+                elapsed, as_of_rows = time_download(url)
+                if as_of_rows != rows:
+                    raise RuntimeError(f"as_of gave {as_of_rows} rows, today {rows}")
+                as_of_times.append(elapsed)
         [worker] = worker_pids(master)
         rss = peak_rss_mb(worker)
     csv_rate = rows / statistics.median(csv_times)
     copy_rate = rows / statistics.median(copy_times)
-    return {
+    figures = {
         "rows": rows,
         "csv_rows_per_s": round(csv_rate),
         "copy_rows_per_s": round(copy_rate),
         "csv_vs_copy": round(csv_rate / copy_rate, 3),
         "csv_peak_rss_mb": round(rss, 1),
     }
+    if as_of:
+        as_of_rate = rows / statistics.median(as_of_times)
+        figures["as_of_rows_per_s"] = round(as_of_rate)
+        figures["as_of_csv_vs_copy"] = round(as_of_rate / copy_rate, 3)
+    return figures
+
+
+def latest_change_stamp():
+    """The as_of that reads the data as it is now, from the history alone."""
+    from shipments import as_of
+
+    return as_of.current_stamp()
 
 
 def main():

@@ -12,6 +12,9 @@ synthetic set of that size is already there, then measures:
   the median over `--passes` passes), and the most queries any page makes;
 - the full `/items.csv` download against psql's COPY of the same query
   (bench/export.py), and the peak memory of the worker that served it;
+- the same list pages, and shipment pages, as they stood on a past day (`as_of`), rebuilt
+  from the change history, and the full `/items.csv` as of the latest change against the
+  same COPY;
 - requests per second of a filtered list page and of `/healthz` under
   gunicorn with 2 workers on loopback, driven by wrk.
 
@@ -58,6 +61,12 @@ LIST_QUERIES = [
     "arrived_after=2020-03-01&arrived_before=2020-03-31",
     "recipient_country=IT&sort=-arrived_on",
 ]
+# The list as it stood on a day the synthetic history is halfway through (it records
+# each shipment as reported, through 2020 and 2021), under the same filters.
+AS_OF = "2021-01-01"
+# The list pages read as of it: fewer runs, being slower by design.
+AS_OF_RUNS_SHARE = 0.5
+
 # The page wrk loads: a filtered list, as a reader arriving from a country page sees it.
 LOAD_PATH = "/shipments/?recipient_country=ES&status=delivered"
 LARGEST_COUNTRIES = 3
@@ -70,6 +79,9 @@ TARGETS = {
     "home_p95_ms": (50, "max"),
     "csv_vs_copy": (0.5, "min"),
     "csv_peak_rss_mb": (150, "max"),
+    "as_of_list_p95_ms": (500, "max"),
+    "as_of_page_p95_ms": (500, "max"),
+    "as_of_csv_vs_copy": (0.3, "min"),
 }
 
 
@@ -203,6 +215,16 @@ def measure_load(database_url, runs, seconds, connections):
     }
 
 
+def as_of_references(count=3):
+    """References of shipments published as of AS_OF, some changed since."""
+    from shipments import as_of
+    from shipments.models import Shipment
+
+    with as_of.reading_as_of(as_of.parse(AS_OF)):
+        published = Shipment.objects.published().order_by("-shipped_on", "reference")
+        return list(published.values_list("reference", flat=True)[:count])
+
+
 def verdict(name, value):
     if name not in TARGETS:
         return "", ""
@@ -232,7 +254,9 @@ def main():
     parser.add_argument("--load-runs", type=int, default=3)
     parser.add_argument("--load-seconds", type=int, default=10)
     parser.add_argument("--load-connections", type=int, default=4)
-    parser.add_argument("--skip", action="append", default=[], choices=["pages", "export", "load"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["pages", "as_of", "export", "load"]
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -251,10 +275,18 @@ def main():
         figures["list_queries"] = max(pages[path][2] for path in lists)
         figures["country_p95_ms"] = round(max(pages[path][0] for path in countries), 1)
         figures["home_p95_ms"] = round(pages["/"][0], 1)
+    if "as_of" not in args.skip:
+        lists = [f"/shipments/?as_of={AS_OF}&{query}".rstrip("&") for query in LIST_QUERIES]
+        details = [f"/shipments/{reference}/?as_of={AS_OF}" for reference in as_of_references()]
+        runs = max(5, round(args.runs * AS_OF_RUNS_SHARE))
+        as_of_pages = time_pages([*lists, *details], runs, args.passes)
+        pages.update(as_of_pages)
+        figures["as_of_list_p95_ms"] = round(max(as_of_pages[path][0] for path in lists), 1)
+        figures["as_of_page_p95_ms"] = round(max(as_of_pages[path][0] for path in details), 1)
     if "export" not in args.skip:
         from bench.export import measure
 
-        export = measure(database_url, args.export_runs)
+        export = measure(database_url, args.export_runs, as_of="as_of" not in args.skip)
         figures.update({name: value for name, value in export.items() if name != "rows"})
     if "load" not in args.skip:
         figures.update(

@@ -17,7 +17,7 @@ from django.db.models import Q, Value
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments import search
+from shipments import as_of, search
 from shipments.models import (
     GLIDE_EXAMPLE,
     Emergency,
@@ -36,6 +36,7 @@ RENDERING_PARAMS = {PAGE_PARAM, "bom", "hxl"}
 MAX_VALUES = 50
 MAX_SEARCH_LENGTH = 200
 MAX_NAME_LENGTH = 200
+MAX_MOMENT_LENGTH = 40
 # Names read to suggest one for a name that matches none.
 SUGGESTION_CANDIDATES = 200
 
@@ -377,6 +378,34 @@ class StrictDateField(forms.DateField):
     default_error_messages = {"invalid": f"Enter a date as {DATE_FORMAT}, e.g. 2020-03-18."}
 
 
+class AsOfField(forms.CharField):
+    """A moment in the change history: the data is read as it stood then (`shipments.as_of`).
+
+    The view reads it before the form does, since the form's own queries (the parties'
+    names, the categories) must read the past as well; the form checks it again so that
+    a wrong one is answered like any other invalid value.
+    """
+
+    widget = forms.TextInput(
+        attrs={"placeholder": "YYYY-MM-DD", "autocomplete": "off", "spellcheck": "false"}
+    )
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        if len(value) > MAX_MOMENT_LENGTH:
+            raise forms.ValidationError(f"Give a date or a date-time, e.g. {as_of.EXAMPLE}.")
+        try:
+            return as_of.parse(value)
+        except as_of.AsOfError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class AsOfFilter(django_filters.Filter):
+    field_class = AsOfField
+
+
 class StrictDateFilter(django_filters.DateFilter):
     field_class = StrictDateField
 
@@ -507,6 +536,13 @@ class ShipmentFilter(django_filters.FilterSet):
     arrived_before = StrictDateFilter(
         field_name="arrived_on", lookup_expr="lte", label="Arrived on or before"
     )
+    as_of = AsOfFilter(
+        method="read_as_of",
+        label="As it stood at",
+        help_text="A date (its first moment) or a date-time, in UTC, e.g. 2020-04-01 or "
+        "2020-04-01T12:00:00Z: the published data exactly as it stood then. Empty for "
+        "today's.",
+    )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         label="Sort by",
@@ -617,6 +653,10 @@ class ShipmentFilter(django_filters.FilterSet):
             emergency__in=[pk for glide, _, pk in self.crises() if glide in value]
         )
 
+    def read_as_of(self, queryset, name, value):
+        # Not a filter of the selection: the view reads the whole request as of it.
+        return queryset
+
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*sort_expressions(value or self.default_sort))
 
@@ -624,11 +664,12 @@ class ShipmentFilter(django_filters.FilterSet):
         """The validated values of each filter the request uses, in the form's order, each
         as a list, e.g. `{"status": ["delivered"], "shipped_after": [date(2020, 3, 1)]}`.
 
-        The sort order is not a filter: it changes no selection.
+        The sort order is not a filter: it changes no selection; nor is `as_of`, which
+        changes the data the selection is made from (`as_of_moment()`).
         """
         used = {}
         for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", []):
+            if name in ("sort", "as_of") or value in (None, "", []):
                 continue
             used[name] = list(value) if isinstance(value, list) else [value]
         return used
@@ -636,6 +677,10 @@ class ShipmentFilter(django_filters.FilterSet):
     def sort_key(self):
         """The validated sort key in use, e.g. `-shipped_on`."""
         return self.form.cleaned_data.get("sort") or self.default_sort
+
+    def as_of_moment(self):
+        """The validated moment the data is read as of, or None for today's data."""
+        return self.form.cleaned_data.get("as_of")
 
     def category_slugs(self):
         """The validated `category` values; exports of items keep only these lines."""

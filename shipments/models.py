@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -30,7 +31,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_update_with_history
 
 from donors.models import Donor, Recipient
 from shipments import search
@@ -484,12 +484,10 @@ class ShipmentQuerySet(BulkSavedQuerySet):
                 shipment.updated_by = user
                 shipment.updated_at = now
                 shipment.version += 1
-            bulk_update_with_history(
-                shipments,
-                Shipment,
-                [*values, "updated_by", "updated_at", "version"],
-                default_user=user,
+            Shipment.objects.bulk_update(
+                shipments, [*values, "updated_by", "updated_at", "version"]
             )
+            record_versions(shipments, user=user)
         return len(shipments)
 
     def totals_by_status(self):
@@ -994,10 +992,9 @@ class Shipment(models.Model):
 
     objects = ShipmentQuerySet.as_manager()
     # Every change, including to the list of donors; updated_at would only
-    # repeat the record's own date.
-    history = HistoricalRecords(
-        m2m_fields=[donors], excluded_fields=["updated_at", "version", *search.DERIVED_COLUMNS]
-    )
+    # repeat the record's own date. The derived columns are kept, so that the
+    # data as of a past moment is filtered as fast as today's (shipments.as_of).
+    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["-shipped_on", "reference"]
@@ -1087,7 +1084,14 @@ class Shipment(models.Model):
     @property
     def public_pledge(self):
         """The pledge this delivery is part of, if the public may see it."""
-        return self.pledge if self.pledge_id and self.pledge.is_published else None
+        if self.pledge_id is None:
+            return None
+        try:
+            pledge = self.pledge
+        except Shipment.DoesNotExist:
+            pledge = None
+        # None as well where the data as of a past moment holds no such pledge yet.
+        return pledge if pledge is not None and pledge.is_published else None
 
     @classmethod
     def new_versions(cls, shipment_ids):
@@ -1131,6 +1135,30 @@ class Shipment(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+def record_versions(shipments, user=None, reason=None):
+    """Record the current state of `shipments` (saved rows) in their change history: one
+    row each, with their donors as simple-history records them on a change of donors.
+
+    For writes that save no shipment through save(), which would record it: bulk status
+    changes, and changes to the derived columns when a shipment's parts change.
+    """
+    if not shipments:
+        return []
+    records = Shipment.history.bulk_history_create(
+        shipments, update=True, default_user=user, default_change_reason=reason or ""
+    )
+    record_of = {record.id: record for record in records}
+    links = Shipment.donors.through.objects.filter(shipment_id__in=record_of)
+    donors_history = apps.get_model("shipments", "HistoricalShipment_donors")
+    donors_history.objects.bulk_create(
+        donors_history(
+            history=record_of[shipment_id], id=pk, shipment_id=shipment_id, donor_id=donor_id
+        )
+        for pk, shipment_id, donor_id in links.values_list("pk", "shipment_id", "donor_id")
+    )
+    return records
 
 
 class ShipmentItemQuerySet(BulkSavedQuerySet):

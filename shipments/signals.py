@@ -24,6 +24,7 @@ from django.db.models.signals import (
     pre_delete,
     pre_save,
 )
+from simple_history.signals import post_create_historical_record
 
 from donors.models import Donor, Recipient, parties_updated
 from shipments.models import (
@@ -36,6 +37,7 @@ from shipments.models import (
     Verification,
     bulk_saved,
     bulk_writing,
+    record_versions,
 )
 from shipments.search import DERIVED_COLUMNS, codes, search_text
 
@@ -55,8 +57,13 @@ DERIVED_FROM = {
 BATCH_SIZE = 1_000
 
 
-def refresh_derived_columns(shipment_ids):
-    """Rewrite the derived columns of these shipments from what they are made of, in batches."""
+def refresh_derived_columns(shipment_ids, versions=None):
+    """Rewrite the derived columns of these shipments from what they are made of, in batches.
+
+    Each change is recorded in the shipment's history: in `versions` ({shipment id: history
+    row}), the rows the same write has just recorded, which take the new values; else in a
+    new history row."""
+    versions = versions or {}
     # Read what is being written, on the primary: a replica may not have it yet.
     db = router.db_for_write(Shipment)
     ids = sorted(set(shipment_ids))
@@ -104,6 +111,18 @@ def refresh_derived_columns(shipment_ids):
             if derived != current:
                 changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))
         Shipment.objects.using(db).bulk_update(changed, DERIVED_COLUMNS)
+        # The history keeps them too: what a filter found as of a past moment.
+        recorded = []
+        for row in changed:
+            if row.pk in versions:
+                version = versions[row.pk]
+                for column in DERIVED_COLUMNS:
+                    setattr(version, column, getattr(row, column))
+                recorded.append(version)
+        Shipment.history.model.objects.using(db).bulk_update(recorded, DERIVED_COLUMNS)
+        unrecorded = [row.pk for row in changed if row.pk not in versions]
+        if unrecorded:
+            record_versions(Shipment.objects.using(db).filter(pk__in=unrecorded))
 
 
 def data_changed(sender, **kwargs):
@@ -121,9 +140,21 @@ def _touches(sender, update_fields):
     return update_fields is None or not DERIVED_FROM[sender].isdisjoint(update_fields)
 
 
+def version_recorded(sender, instance, history_instance, **kwargs):
+    # Kept for the derived columns, which are rewritten right after (shipment_saved,
+    # donors_changed): they go into this row rather than into another.
+    instance._recorded_version = history_instance
+
+
+def _recorded(instance):
+    version = getattr(instance, "_recorded_version", None)
+    instance._recorded_version = None
+    return {instance.pk: version} if version is not None else {}
+
+
 def shipment_saved(sender, instance, update_fields=None, **kwargs):
     if not bulk_writing() and _touches(sender, update_fields):
-        refresh_derived_columns([instance.pk])
+        refresh_derived_columns([instance.pk], versions=_recorded(instance))
 
 
 def item_saved(sender, instance, update_fields=None, **kwargs):
@@ -180,7 +211,7 @@ def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):
     # A change to a shipment's donors is a change to the shipment.
     Shipment.new_versions(shipment_ids)
     if not bulk_writing():
-        refresh_derived_columns(shipment_ids)
+        refresh_derived_columns(shipment_ids, versions={} if reverse else _recorded(instance))
 
 
 def party_saving(sender, instance, **kwargs):
@@ -233,6 +264,9 @@ def connect(app_config):
     for model in (Shipment, ShipmentItem, Source):
         bulk_saved.connect(rows_bulk_saved, sender=model, dispatch_uid=f"bulk-saved-{model}")
     m2m_changed.connect(donors_changed, sender=Shipment.donors.through, dispatch_uid="donors")
+    post_create_historical_record.connect(
+        version_recorded, sender=Shipment.history.model, dispatch_uid="shipment-version"
+    )
     for party in (Donor, Recipient):
         pre_save.connect(party_saving, sender=party, dispatch_uid=f"search-{party}-saving")
         post_save.connect(party_saved, sender=party, dispatch_uid=f"search-{party}-saved")

@@ -18,6 +18,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from donors.models import Donor, Recipient
+from shipments import as_of
 from shipments import columns as cols
 from shipments.models import (
     Emergency,
@@ -130,6 +131,8 @@ class Export:
         # streams: keep to the database the request was routed to.
         self.alias = filterset.qs.db
         self.shipments = filterset.qs.using(self.alias)
+        # COPY runs on a connection of its own, which reads the past only if told to.
+        self.moment = filterset.as_of_moment()
         # PostgreSQL's own COPY of the query, or None: rows come from the ORM.
         self.copy_stream = None
         if connections[self.alias].vendor == "postgresql":
@@ -137,14 +140,20 @@ class Export:
 
     def count(self):
         if self.copy_stream:
-            return self.copy_stream.count(*self.count_sql())
+            return self.copy_stream.count(*self.as_of(*self.count_sql()))
         return self.orm_rows().count()
 
     def lines(self):
         """Byte chunks of the CSV body (without header)."""
         if self.copy_stream:
-            return self.copy_stream.stream(*self.copy_sql(), base_url=self.base_url)
+            return self.copy_stream.stream(*self.as_of(*self.copy_sql()), base_url=self.base_url)
         return self.orm_lines()
+
+    def as_of(self, sql, params):
+        """The COPY connection's SQL, reading the data as of the moment asked for."""
+        if self.moment is None:
+            return sql, params
+        return as_of.shadow(sql, params, self.moment, "postgresql")
 
     def close(self):
         """Release the export's own connection, whether or not the body was read."""
@@ -485,4 +494,8 @@ def export_filename(prefix, filterset, extension):
     stem = "_".join(parts)
     if len(stem) > MAX_NAME_LENGTH:
         stem = stem[:MAX_NAME_LENGTH].rstrip("-_+") + "_etc"
+    moment = filterset.as_of_moment()
+    if moment is not None:
+        # The same address gives the same file, under the same name, for ever.
+        return f"{stem}_as-of-{as_of.file_stamp(moment)}.{extension}"
     return f"{stem}_{timezone.localdate().isoformat()}.{extension}"

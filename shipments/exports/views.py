@@ -15,7 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from shipments import facets
+from shipments import as_of, facets
 from shipments.exports.csv import (
     BOM,
     ItemsExport,
@@ -154,6 +154,17 @@ def csv_download(request, export_class):
     filename = export_filename(export.name, filterset, "csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(rows)
+    return dated(response, filterset)
+
+
+def dated(response, filterset, stamp=None):
+    """`response` with the moment its data is as of (`stamp`, if the caller has it): the one
+    asked for, or that of the latest change, so that the same data can be asked for again
+    with `as_of`."""
+    if stamp is None:
+        moment = filterset.as_of_moment()
+        stamp = as_of.stamp(moment) if moment else as_of.current_stamp()
+    response[as_of.HEADER] = stamp
     return response
 
 
@@ -167,16 +178,19 @@ def read_only(view):
 
 
 @read_only
+@as_of.view_as_of()
 def shipments_csv(request):
     return csv_download(request, ShipmentsExport)
 
 
 @read_only
+@as_of.view_as_of()
 def items_csv(request):
     return csv_download(request, ItemsExport)
 
 
 @read_only
+@as_of.view_as_of()
 def shipments_json(request):
     number = page_number(request.GET.get(PAGE_PARAM) or "1")
     if number is None:
@@ -208,8 +222,11 @@ def shipments_json(request):
 
     base_url = shipment_pages_url(request)
     counts = facets.of_sample(filterset.qs, filterset.categories(), filterset.crises())
-    return JsonResponse(
+    moment = filterset.as_of_moment()
+    stamp = as_of.stamp(moment) if moment else as_of.current_stamp()
+    response = JsonResponse(
         {
+            "as_of": stamp,
             "count": paginator.count,
             "page": page.number,
             "pages": paginator.num_pages,
@@ -222,6 +239,7 @@ def shipments_json(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+    return dated(response, filterset, stamp=stamp)
 
 
 @read_only

@@ -215,6 +215,7 @@ class ImportRun:
         self.in_file = {}
         # The ShipmentInFile of each new shipment, in the order of the file.
         self.new_shipments = []
+        self.new_versions = {}
         self.new_items = []
         self.changed_items = []
 
@@ -725,7 +726,9 @@ class ImportRun:
                 in_file.shipment.pk
                 for in_file in written
                 if in_file.new_sources or in_file.changed_sources
-            }
+            },
+            # The new shipments' first versions, recorded above without them.
+            versions=self.new_versions,
         )
 
     def _save_parts(self, written):
@@ -846,6 +849,7 @@ class ImportRun:
             waiting = [in_file for in_file in waiting if in_file not in ready]
         records = Shipment.history.bulk_history_create(shipments, default_user=self.user)
         record_of = {record.id: record for record in records}
+        self.new_versions = record_of
         through = Shipment.donors.through
         links = through.objects.bulk_create(
             through(shipment_id=in_file.shipment.pk, donor_id=donor.pk)

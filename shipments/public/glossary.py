@@ -162,6 +162,13 @@ PARAMETERS = {
     "Shipments with no known arrival date are left out.",
     "arrived_before": "A date as YYYY-MM-DD: the shipments that arrived on that day or "
     "earlier. Shipments with no known arrival date are left out.",
+    "as_of": "A date (its first moment, 00:00 UTC) or a date-time in UTC, e.g. 2020-04-01 or "
+    "2020-04-01T12:00:00Z: the published data exactly as it stood then, rebuilt from the "
+    "change history, with every other parameter applying as usual. The same address gives "
+    "the same file for ever; each export says the moment its data is as of in its "
+    "X-Data-As-Of header. A shipment unpublished at that moment is not there, and nothing "
+    "changed while a shipment was unpublished shows. A moment before the history begins or "
+    "in the future is answered with a 400.",
     "sort": "The order: one of the keys below, with a leading - for the reverse. By "
     "default, the latest shipped first (-shipped_on); with arrived_after or arrived_before, "
     "the latest arrived first (-arrived_on). Shipments whose value is unknown come last in "

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from donors.models import Donor, Recipient
-from shipments import columns, facets
+from shipments import as_of, columns, facets
 from shipments.filters import (
     MAX_NAME_LENGTH,
     MAX_SEARCH_LENGTH,
@@ -466,6 +466,11 @@ def list_schema():
     page_link = {"type": ["string", "null"], "format": "uri"}
     return obj(
         {
+            "as_of": described(
+                {"type": "string", "format": "date-time"},
+                "The moment the data is as of, in UTC: the as_of asked for, or else that of "
+                "the latest change. The same request with this as_of gives the same data.",
+            ),
             "count": described(
                 {"type": "integer", "minimum": 0}, "How many shipments the filters select."
             ),
@@ -490,6 +495,16 @@ def list_schema():
     )
 
 
+def data_as_of_header():
+    return {
+        "description": "The moment the data is as of, in UTC (2020-04-01T00:00:00Z): the "
+        "as_of asked for, or else that of the latest change. Asking again with this as_of "
+        "gives the same data, byte for byte.",
+        "required": True,
+        "schema": {"type": "string", "format": "date-time"},
+    }
+
+
 def csv_response(column_list, what):
     header = ",".join(column.name for column in column_list)
     names = ", ".join(column.name for column in column_list)
@@ -507,6 +522,7 @@ def csv_response(column_list, what):
                 "required": True,
                 "schema": {"type": "integer", "minimum": 0},
             },
+            as_of.HEADER: data_as_of_header(),
         },
         "content": {CSV: {"schema": {"type": "string"}, "example": header + "\n"}},
     }
@@ -642,6 +658,7 @@ def description(base_url):
                     {
                         "200": {
                             "description": "The page asked for.",
+                            "headers": {as_of.HEADER: data_as_of_header()},
                             "content": {JSON: {"schema": list_schema()}},
                         },
                         "400": bad_request_response(),

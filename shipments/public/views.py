@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments import duplicates, facets
+from shipments import as_of, duplicates, facets
 from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
@@ -131,6 +131,18 @@ def api_docs(request):
     return render(request, "public/api.html", context)
 
 
+def as_of_notice(moment, today_url):
+    """What a page read as of a past moment says of it, or None for today's data."""
+    if moment is None:
+        return None
+    return {"shown": as_of.shown(moment), "stamp": as_of.stamp(moment), "today_url": today_url}
+
+
+def _bad_as_of(request, reason):
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+@as_of.view_as_of()
 def shipment_list(request):
     choices = form_choices.form_choices()
     filterset = ShipmentFilter(request.GET, categories=choices.categories, crises=choices.crises)
@@ -139,6 +151,7 @@ def shipment_list(request):
         "form": filterset.form,
         "offered": form_choices.offered(choices, filterset.form),
         "ignored": filterset.unknown_parameters(),
+        "as_of": None,
     }
     # An invalid value is shown as the form's error: filtering without it
     # would silently list more than was asked for.
@@ -184,6 +197,9 @@ def shipment_list(request):
         ],
         facets_exact=counts.exact,
         count_limit=listing.COUNT_LIMIT,
+        as_of=as_of_notice(
+            filterset.as_of_moment(), listing.url_with(listing.filter_params(filterset), as_of=None)
+        ),
     )
     return render(request, "public/shipments/shipment_list.html", context)
 
@@ -200,6 +216,7 @@ def merged_shipment_redirect(request, reference):
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
+@as_of.view_as_of(refuse=_bad_as_of)
 def shipment_detail(request, reference):
     try:
         return _shipment_page(request, reference)
@@ -246,6 +263,7 @@ def _shipment_page(request, reference):
     }
     if shipment.status == Shipment.Status.PLEDGED:
         context["fulfilment"] = pledges.fulfilment(shipment)
+    context["as_of"] = as_of_notice(as_of.reading(), shipment.get_absolute_url())
     return render(request, "public/shipments/shipment_detail.html", context)
 
 

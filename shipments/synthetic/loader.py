@@ -5,15 +5,18 @@ other databases through `bulk_create` in batches. Either way a run is one
 transaction, so a failure leaves nothing behind.
 """
 
+import dataclasses
 import functools
 import io
 
+from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from donors.models import Donor, Recipient
+from shipments.history import copy_donor_links, copy_into_history
 from shipments.models import (
     Emergency,
     Rejection,
@@ -86,6 +89,7 @@ def delete_synthetic_data():
     # Their dependants are gone, so one DELETE does; Django's delete() would
     # first load every shipment into memory to look for them.
     counts["shipments"] = shipments._raw_delete(shipments.db)
+    counts["history rows"] = _delete_history()
 
     donors = Donor.objects.filter(slug__startswith=SLUG_PREFIX)
     if DonorLink.objects.filter(donor__in=donors).exists():
@@ -139,6 +143,7 @@ def load_synthetic_data(
     tables = [Shipment, DonorLink, ShipmentItem, Source, Rejection]
     writer.lock(tables)
     next_ids = NextIds(*(writer.first_free_id(model) for model in tables))
+    first_ids = dataclasses.replace(next_ids)
     counts = {
         "donors": len(data.donors),
         "recipients": len(data.recipients),
@@ -170,8 +175,82 @@ def load_synthetic_data(
             counts[name] += len(rows)
         if progress:
             progress(counts["shipments"], shipments)
-    writer.finish(tables)
+    counts["history rows"] = write_history(first_ids)
+    writer.finish([*tables, *(model.history.model for model in tables if model is not DonorLink)])
     return counts
+
+
+def _delete_history():
+    """Remove the change history of the synthetic shipments; return how many rows went."""
+    versions = Shipment.history.filter(reference__startswith=REFERENCE_PREFIX)
+    ids = versions.values("id")
+    removed = 0
+    for part in (ShipmentItem, Source, Rejection):
+        rows = part.history.filter(shipment_id__in=ids)
+        removed += rows._raw_delete(rows.db)
+    links = apps.get_model("shipments", "HistoricalShipment_donors").objects.filter(
+        history__in=versions
+    )
+    removed += links._raw_delete(links.db)
+    return removed + versions._raw_delete(versions.db)
+
+
+# When each synthetic shipment was recorded: two days after it was first reported (its
+# announcement, else its shipping or arrival), at a time of day drawn from its id, so that
+# the data as of a day in 2020 or 2021 holds what had been reported by then.
+RECORDED = {
+    "postgresql": "(COALESCE(l.announced_on, l.shipped_on, l.arrived_on, DATE '2020-03-01')"
+    " + 2 + make_interval(secs => l.id %% 86400)) AT TIME ZONE 'UTC'",
+    "sqlite": "datetime(COALESCE(l.announced_on, l.shipped_on, l.arrived_on, '2020-03-01'),"
+    " '+2 days', '+' || (l.id %% 86400) || ' seconds')",
+}
+EARLIER = {
+    "postgresql": "{} - interval '14 days'",
+    "sqlite": "datetime({}, '-14 days')",
+}
+# One shipment in ten that was sent was first recorded as a pledge, two weeks earlier.
+REPORTED_FIRST_AS_PLEDGE = "l.id %% 10 = 0 AND l.status <> 'pledged'"
+
+
+def write_history(first_ids):
+    """Record the synthetic rows written from `first_ids` (NextIds) on in the change history,
+    as if each had been entered as it was reported; return how many versions were written."""
+    recorded = RECORDED[connection.vendor]
+    earlier = EARLIER[connection.vendor]
+    history = Shipment.history.model
+    written = copy_into_history(
+        Shipment,
+        history,
+        earlier.format(recorded),
+        where=f"l.id >= %s AND {REPORTED_FIRST_AS_PLEDGE}",
+        params=[first_ids.shipment],
+        overrides={"status": "'pledged'", "shipped_on": "NULL", "arrived_on": "NULL"},
+    )
+    written += copy_into_history(
+        Shipment, history, recorded, where="l.id >= %s", params=[first_ids.shipment]
+    )
+    for model, first in (
+        (ShipmentItem, first_ids.item),
+        (Source, first_ids.source),
+        (Rejection, first_ids.rejection),
+    ):
+        # With the shipment's first version: a version sees the lines it was reported with.
+        written += copy_into_history(
+            model,
+            model.history.model,
+            earlier.format(recorded.replace("l.", "s.")),
+            where="l.id >= %s",
+            params=[first],
+            joins=f"JOIN {Shipment._meta.db_table} s ON s.id = l.shipment_id",
+        )
+    copy_donor_links(
+        history,
+        apps.get_model("shipments", "HistoricalShipment_donors"),
+        DonorLink,
+        where="h.id >= %s",
+        params=[first_ids.shipment],
+    )
+    return written
 
 
 def _ids_by_slug(model, parties):

@@ -37,8 +37,10 @@ def rows_of(data):
 
 def public_json(client):
     """The JSON list, less what a file of shipments does not carry: the parties' own pages
-    (their slugs, addresses and cities are reference data, kept in the admin)."""
+    (their slugs, addresses and cities are reference data, kept in the admin), and the
+    moment of the latest change, which the import is."""
     data = json.loads(download(client, "/shipments.json"))
+    data.pop("as_of")
     for shipment in data["results"]:
         for party in [*shipment["donors"], shipment["recipient"]]:
             for key in ("slug", "url", "city"):
