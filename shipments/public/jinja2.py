@@ -21,7 +21,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from shipments.models import VERIFICATION_BADGES
-from shipments.public import supply_lines
+from shipments.public import citation, supply_lines
 from shipments.public.shipment_page import gives_amount
 from shipments.public.supply_lines import in_sentence, same_words
 
@@ -33,6 +33,7 @@ def environment(**options):
         static=static,
         querystring=querystring,
         country_link=country_link,
+        cite=citation.cite_today,
         line_quantity=supply_lines.line_quantity,
         line_supply=supply_lines.line_supply,
         line_what=supply_lines.line_what,

@@ -166,13 +166,25 @@ def _any_of(words):
 def selection_summary(filterset, paginator):
     """Words saying what the list holds, e.g. "12 shipments of masks from China to Italy,
     delivered" (call only on a valid filterset)."""
-    used = filterset.filters_in_use()
-    rest = dict(used)
     count = paginator.count
     if paginator.count_is_exact:
-        words = [f"{count:,} shipment{'' if count == 1 else 's'}"]
+        head = f"{count:,} shipment{'' if count == 1 else 's'}"
     else:
-        words = [f"More than {paginator.limit:,} shipments"]
+        head = f"More than {paginator.limit:,} shipments"
+    return head + selection_words(filterset)
+
+
+def selection_title(filterset):
+    """The selection named as a title, e.g. "Shipments of masks from China to Italy,
+    delivered" (call only on a valid filterset)."""
+    return "Shipments" + selection_words(filterset)
+
+
+def selection_words(filterset):
+    """The words after "shipments" that name the selection, e.g. " of masks from China to
+    Italy, delivered"; empty for the whole list."""
+    rest = dict(filterset.filters_in_use())
+    words = [""]
 
     def labels(name):
         choices = dict(filterset.form.fields[name].choices)

@@ -197,6 +197,8 @@ def shipment_list(request):
         ],
         facets_exact=counts.exact,
         count_limit=listing.COUNT_LIMIT,
+        cite_title=listing.selection_title(filterset),
+        cite_moment=as_of.reading() or as_of.latest_change(),
         as_of=as_of_notice(
             filterset.as_of_moment(), listing.url_with(listing.filter_params(filterset), as_of=None)
         ),
@@ -264,6 +266,7 @@ def _shipment_page(request, reference):
     if shipment.status == Shipment.Status.PLEDGED:
         context["fulfilment"] = pledges.fulfilment(shipment)
     context["as_of"] = as_of_notice(as_of.reading(), shipment.get_absolute_url())
+    context["cite_moment"] = as_of.reading() or as_of.latest_change()
     return render(request, "public/shipments/shipment_detail.html", context)
 
 
