@@ -249,8 +249,10 @@ def reading_as_of(moment):
         return
 
     def wrapper(execute, sql, params, many, context):
-        if not many:
-            sql, params = shadow(sql, params, moment, context["connection"].vendor)
+        # Read at each statement: `reading_today()` may suspend the past within the block.
+        reading = _reading.get()
+        if reading is not None and not many:
+            sql, params = shadow(sql, params, reading, context["connection"].vendor)
         return execute(sql, params, many, context)
 
     token = _reading.set(moment)
@@ -259,6 +261,17 @@ def reading_as_of(moment):
             for connection in connections.all():
                 stack.enter_context(connection.execute_wrapper(wrapper))
             yield
+    finally:
+        _reading.reset(token)
+
+
+@contextlib.contextmanager
+def reading_today():
+    """Within this block, queries read today's data even where the past is being read: for
+    what a page of the past borrows from today (the filter form's choices)."""
+    token = _reading.set(None)
+    try:
+        yield
     finally:
         _reading.reset(token)
 

@@ -38,12 +38,14 @@ def cached(name, compute, version=None):
     a million shipments) and the others asking for them meanwhile wait for
     its result rather than add them up alongside it.
     """
-    if as_of.reading() is not None:
-        # Kept by the version of today's data, it says nothing of the past.
-        return compute()
     if version is None:
         version = DataVersion.current()
     key = f"public:{version}:{name}"
+    moment = as_of.reading()
+    if moment is not None:
+        # Of the data as of that moment. Still keyed by today's version: a database
+        # restored from a backup may hold another past.
+        key = f"public:{version}:as-of:{as_of.stamp(moment)}:{name}"
     value = cache.get(key)
     if value is not None:
         return value

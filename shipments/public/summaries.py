@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django_countries import countries
 
-from shipments import facets
+from shipments import as_of, facets
 from shipments.filters import ShipmentFilter
 from shipments.models import (
     SENT_STATUSES,
@@ -300,6 +300,10 @@ CACHED_SELECTION_FILTERS = (
 def cached_list_summary(filterset):
     """(totals, facet counts) of a valid list selection when they are of those kept in the
     cache, else None; one query on a hit."""
+    if as_of.reading() is not None:
+        # Adding up the whole past takes a minute at a million shipments: a selection of
+        # the past is added up only within the count limit, as uncached ones of today.
+        return None
     used = filterset.filters_in_use()
     if not used:
         key = "totals"

@@ -176,7 +176,8 @@ def load_synthetic_data(
         if progress:
             progress(counts["shipments"], shipments)
     counts["history rows"] = write_history(first_ids)
-    writer.finish([*tables, *(model.history.model for model in tables if model is not DonorLink)])
+    histories = [model.history.model for model in tables if model is not DonorLink]
+    writer.finish([*tables, *histories, apps.get_model("shipments", "HistoricalShipment_donors")])
     return counts
 
 

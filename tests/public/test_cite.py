@@ -1,4 +1,4 @@
-""""Cite this": every shipment page and every list offers a citation pinned to the moment
+""" "Cite this": every shipment page and every list offers a citation pinned to the moment
 its data is as of, as plain text, BibTeX and CSL-JSON, whose link opens that data."""
 
 import html

@@ -312,16 +312,18 @@ def test_query_counts_are_pinned(client, shipments, django_assert_num_queries):
     client.get("/shipments/?status=lost")  # the form's choices are in the cache
     # the data version for the form's choices; the count (with the columns the facets
     # count, categories included), status totals, category totals, rejections, the
-    # page of shipments (with their recipients), their donors, their lines
-    with django_assert_num_queries(8):
+    # page of shipments (with their recipients), their donors, their lines; the moment of
+    # the latest change (for the citation)
+    with django_assert_num_queries(9):
         listing_facets(client, "recipient_country=IT,ES")
     # the data version; as the data is new, status totals, category totals,
     # rejections, then the facets in one grouped query of the shipments' columns; the
-    # data version for the form's choices, the page, its donors, its supply lines
-    with django_assert_num_queries(9):
+    # data version for the form's choices, the page, its donors, its supply lines, the
+    # moment of the latest change
+    with django_assert_num_queries(10):
         listing_facets(client, "recipient_country=IT")
-    # each data version, the page, its donors, its supply lines
-    with django_assert_num_queries(5):
+    # each data version, the page, its donors, its supply lines, the latest change
+    with django_assert_num_queries(6):
         listing_facets(client, "recipient_country=IT")
 
 

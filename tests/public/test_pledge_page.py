@@ -190,6 +190,7 @@ def test_query_count_of_a_pledge_page(client, pledge, django_assert_num_queries)
     delivery(pledge, 300_000)
     # the pledge with its recipient and pledge, its donors, its items with their
     # categories, its sources, its rejections, its published deliveries, the totals of
-    # the pledge and its deliveries by category, unit and status
-    with django_assert_num_queries(7):
+    # the pledge and its deliveries by category, unit and status, the moment of the
+    # latest change (for the citation)
+    with django_assert_num_queries(8):
         assert client.get(pledge.get_absolute_url()).status_code == 200

@@ -146,8 +146,9 @@ def test_query_count_is_constant_in_the_number_of_items_and_sources(
     def fetch():
         # the shipment with its recipient and pledge, its donors, its items
         # with their categories, its sources, its rejections (with their lines and
-        # sources), its published deliveries
-        with django_assert_num_queries(6):
+        # sources), its published deliveries, the moment of the latest change (for the
+        # citation)
+        with django_assert_num_queries(7):
             assert client.get("/shipments/2020-CN-IT-003/").status_code == 200
 
     fetch()

@@ -260,11 +260,12 @@ def test_query_count_is_constant_in_the_number_of_shipments(
         # columns); the page of shipments (with their recipients), their
         # donors, their supply lines; the data version again
         # for the form's choices, then its countries given from and to, its
-        # donor and recipient names, the categories and the emergencies.
-        with django_assert_num_queries(15):
+        # donor and recipient names, the categories and the emergencies; the moment of
+        # the latest change, for the citation.
+        with django_assert_num_queries(16):
             assert client.get("/shipments/").status_code == 200
-        # Then all from the cache: each data version, and the page's three.
-        with django_assert_num_queries(5):
+        # Then all from the cache: each data version, the page's three, the latest change.
+        with django_assert_num_queries(6):
             assert client.get("/shipments/").status_code == 200
 
     fetch()
@@ -287,10 +288,10 @@ def test_query_count_with_every_filter(client, world, django_assert_num_queries)
     # data version; then the count (with the columns the facets count), the donors and
     # recipients named by slug or by name, status totals, category totals,
     # rejections, the page of shipments (with their recipients), their donors,
-    # their supply lines.
-    with django_assert_num_queries(15):
+    # their supply lines; the moment of the latest change, for the citation.
+    with django_assert_num_queries(16):
         assert listed(client, query) == ["IT-1"]
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert listed(client, query) == ["IT-1"]
 
 
