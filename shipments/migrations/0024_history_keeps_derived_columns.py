@@ -57,7 +57,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shipments", "0021_recipient_index_holds_facets"),
+        ("shipments", "0023_duplicates_by_route"),
     ]
 
     operations = [
