@@ -287,3 +287,24 @@ def test_shadowing_leaves_other_statements_alone():
     assert params == [when, when]
     sql, _ = as_of.shadow("WITH a AS (SELECT 1) SELECT * FROM shipments_source, a", [], when, "x")
     assert sql.startswith('WITH "shipments_source" AS (') and ", a AS (SELECT 1) SELECT" in sql
+
+
+def test_a_shipment_merged_away_since_shows_as_it_was_and_redirects_today(client):
+    from shipments import duplicates
+    from tests.factories import StaffFactory
+
+    kept = published("2020-CN-IT-001")
+    merged = published("2020-CN-IT-002")
+    when = moment()
+    duplicates.merge(kept, merged, StaffFactory(), publisher=True)
+
+    page = get(client, "/shipments/2020-CN-IT-002/", when)
+    assert page.status_code == 200
+    assert "Report on 2020-CN-IT-002" in page.content.decode()
+    # Today, and as of a moment after the merge, its address leads to the one kept, as_of kept.
+    after = moment()
+    moved = client.get("/shipments/2020-CN-IT-002/", {"as_of": after})
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/shipments/2020-CN-IT-001/?as_of={after.replace(':', '%3A')}"
+    listed = get(client, "/shipments.csv", when).content.decode()
+    assert "2020-CN-IT-002" in listed
