@@ -124,15 +124,10 @@ def first_recorded():
 def latest_change():
     """When the latest change to the public data was recorded: reading as of this moment
     gives the data as it is now. None before any change."""
-    # One query: each table's latest, from the end of its index on the date.
     field = Shipment.history.model._meta.get_field("history_date")
     connection = connections[router.db_for_read(Shipment)]
-    each = " UNION ALL ".join(
-        f"SELECT max(history_date) AS latest FROM {model.history.model._meta.db_table}"
-        for model in SHADOWED
-    )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(latest) FROM ({each}) AS tables")
+        cursor.execute(LATEST_CHANGE_SQL)
         (latest,) = cursor.fetchone()
     if latest is None:
         return None
@@ -140,6 +135,15 @@ def latest_change():
     for converter in connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)):
         latest = converter(latest, field.get_col(field.model._meta.db_table), connection)
     return latest
+
+
+# One query: each history table's latest, from the end of its index on the date.
+LATEST_CHANGE_SQL = "SELECT max(latest) FROM ({}) AS tables".format(
+    " UNION ALL ".join(
+        f"SELECT max(history_date) AS latest FROM {model.history.model._meta.db_table}"
+        for model in SHADOWED
+    )
+)
 
 
 def current_stamp():

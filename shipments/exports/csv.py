@@ -149,6 +149,16 @@ class Export:
             return self.copy_stream.stream(*self.as_of(*self.copy_sql()), base_url=self.base_url)
         return self.orm_lines()
 
+    def data_as_of(self):
+        """The X-Data-As-Of of this export: the moment asked for, or that of the latest
+        change, read on PostgreSQL in the same snapshot as the rows."""
+        if self.moment is not None:
+            return as_of.stamp(self.moment)
+        if self.copy_stream:
+            latest = self.copy_stream.value(as_of.LATEST_CHANGE_SQL)
+            return as_of.stamp(latest) if latest is not None else ""
+        return as_of.current_stamp()
+
     def as_of(self, sql, params):
         """The COPY connection's SQL, reading the data as of the moment asked for."""
         if self.moment is None:
@@ -400,6 +410,10 @@ class CopyStream:
             return cursor.mogrify(sql, params).decode()
 
     def count(self, sql, params):
+        return self.value(sql, params)
+
+    def value(self, sql, params=()):
+        """The one value `sql` selects, read in the export's snapshot."""
         try:
             with self.connection.cursor() as cursor:
                 cursor.execute(sql, params)

@@ -135,6 +135,7 @@ def csv_download(request, export_class):
     try:
         export = export_class(filterset, base_url=shipment_pages_url(request))
         rows = export.count()
+        stamp = export.data_as_of()
         if slot is None:
             # HEAD: the headers a download would carry, without reading its rows.
             export.close()
@@ -154,7 +155,7 @@ def csv_download(request, export_class):
     filename = export_filename(export.name, filterset, "csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(rows)
-    return dated(response, filterset)
+    return dated(response, filterset, stamp=stamp)
 
 
 def dated(response, filterset, stamp=None):

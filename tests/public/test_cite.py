@@ -55,7 +55,7 @@ def test_a_list_cites_its_filters_and_moment_but_not_its_page(client):
     for number in range(3):
         published(f"2020-CN-IT-00{number}")
     page = client.get("/shipments/", {"recipient_country": "IT", "page": "1"})
-    plain, bibtex, [csl] = citation(page)
+    _, _, [csl] = citation(page)
     query = parse_qs(urlsplit(csl["URL"]).query)
     assert query == {"recipient_country": ["IT"], "as_of": [as_of.stamp(as_of.latest_change())]}
     assert csl["title"] == "Shipments to Italy"
