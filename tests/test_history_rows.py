@@ -119,7 +119,7 @@ def test_the_migration_records_rows_written_without_history_and_fills_the_versio
     Shipment.history.all().delete()
     ShipmentItem.history.all().delete()
     DonorLinkHistory.objects.all().delete()
-    migration = importlib.import_module("shipments.migrations.0024_history_keeps_derived_columns")
+    migration = importlib.import_module("shipments.migrations.0026_history_keeps_derived_columns")
     with connection.schema_editor() as editor:
         migration.fill(apps, editor)
     assert_recorded_as_now(shipment)

@@ -14,7 +14,7 @@ from django.db import migrations, models
 from shipments.history import copy_donor_links, copy_into_history
 
 # The derived columns as this migration adds them to the history (later ones add their own).
-DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds", "category_keys"]
+DERIVED_COLUMNS = ["search_text", "donor_countries", "donor_kinds", "category_keys", "verification"]
 
 
 def fill(apps, schema_editor):
@@ -57,7 +57,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shipments", "0023_duplicates_by_route"),
+        ("shipments", "0025_recipient_index_holds_verification"),
     ]
 
     operations = [
@@ -99,6 +99,24 @@ class Migration(migrations.Migration):
                 default="",
                 editable=False,
                 help_text="What the public search looks in, kept up to date automatically: the reference, parties, supply lines, notes and arrival point, in lower case.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalshipment",
+            name="verification",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("donor_reported", "Reported by the donor"),
+                    ("media_reported", "Reported by the media"),
+                    ("recipient_confirmed", "Confirmed by the recipient"),
+                    ("independently_verified", "Independently verified"),
+                ],
+                default="",
+                editable=False,
+                help_text="How far its facts are established: the strongest claim any of its "
+                "sources supports, kept up to date automatically (empty while it has no source).",
+                max_length=24,
             ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),

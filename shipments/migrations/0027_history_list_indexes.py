@@ -21,7 +21,7 @@ ORDERS = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shipments", "0024_history_keeps_derived_columns"),
+        ("shipments", "0026_history_keeps_derived_columns"),
     ]
 
     operations = [
