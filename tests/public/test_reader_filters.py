@@ -357,10 +357,11 @@ def test_the_list_queries_as_many_times_whatever_the_parties(
     # to, donor and recipient names, categories, emergencies); then the count, the donors
     # named by slug or by name (one query), the recipients named, status
     # totals, category totals, rejections, the page of shipments (with their
-    # recipients), their donors, their supply lines.
-    with django_assert_num_queries(15):
+    # recipients), their donors, their supply lines; the moment of the latest change,
+    # for the citation.
+    with django_assert_num_queries(16):
         assert listed_references(client.get(f"/shipments/?{query}")) == ["P-2"]
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert listed_references(client.get(f"/shipments/?{query}")) == ["P-2"]
     # More shipments of the selection, with more parties: as many queries.
     jack_ma, france = Donor.objects.filter(slug__in=["jack-ma", "france"])
@@ -369,7 +370,7 @@ def test_the_list_queries_as_many_times_whatever_the_parties(
         donors = [jack_ma, france, DonorFactory(name=f"Donor {n}", country="CN")]
         ShipmentItemFactory(shipment=ShipmentFactory(donors=donors, recipient=madrid))
     client.get(f"/shipments/?{query}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert len(listed_references(client.get(f"/shipments/?{query}"))) == 11
 
 
