@@ -308,3 +308,23 @@ def test_a_shipment_merged_away_since_shows_as_it_was_and_redirects_today(client
     assert moved["Location"] == f"/shipments/2020-CN-IT-001/?as_of={after.replace(':', '%3A')}"
     listed = get(client, "/shipments.csv", when).content.decode()
     assert "2020-CN-IT-002" in listed
+
+
+def test_the_verification_level_is_read_as_it_was(client):
+    shipment = published("2020-CN-IT-001")
+    when = moment()
+    SourceFactory(shipment=shipment, title="Customs record", supports="independently_verified")
+
+    def references(url, **params):
+        body = url(**params).content.decode()
+        return [line.split(",")[0] for line in body.splitlines()[1:]]
+
+    verified = {"verification": "independently_verified"}
+    assert references(lambda **p: today(client, "/shipments.csv", **p), **verified) == [
+        "2020-CN-IT-001"
+    ]
+    assert references(lambda **p: get(client, "/shipments.csv", when, **p), **verified) == []
+    media = {"verification": "media_reported"}
+    assert references(lambda **p: get(client, "/shipments.csv", when, **p), **media) == [
+        "2020-CN-IT-001"
+    ]
