@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from typing import Any
 
 from django_countries import countries
@@ -33,10 +34,21 @@ from shipments.models import (
 TEXT = "text"
 NUMBER = "number"
 DATE = "date"
+DATETIME = "datetime"
+# How a date-time cell is written: in UTC, to the microsecond, ISO 8601 with Z, in Python
+# (strftime) and in PostgreSQL (to_char of the time in UTC) alike.
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+DATETIME_SQL_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
 BOOLEAN = "boolean"
 URL = "url"
 
 LIST_SEPARATOR = "; "
+
+
+def iso_datetime(value):
+    """A date-time as the files and the JSON write it: 2020-03-14T09:30:00.000000Z."""
+    return value.astimezone(UTC).strftime(DATETIME_FORMAT)
+
 
 # Formula injection ----------------------------------------------------------
 #
@@ -461,6 +473,16 @@ _SHIPMENT = {
             # HXL's #meta holds a record's metadata, its confidence level among them.
             hxl="#meta+verification",
         ),
+        Column(
+            "last_changed",
+            DATETIME,
+            "When the public last saw the shipment change, in UTC "
+            "(YYYY-MM-DDThh:mm:ss.ffffffZ): the latest entry of the change log on its page, "
+            "its publication included.",
+            lambda s: s.last_changed,
+            "s.last_changed",
+            hxl="#date+updated",
+        ),
     ]
 }
 
@@ -607,6 +629,7 @@ SHIPMENT_COLUMNS = [
     *_ISO3,
     _SHIPMENT["crisis"],
     _SHIPMENT["verification"],
+    _SHIPMENT["last_changed"],
 ]
 
 ITEM_COLUMNS = [
@@ -812,4 +835,5 @@ ITEM_COLUMNS = [
     ),
     _on_shipment(_SHIPMENT["crisis"]),
     _on_shipment(_SHIPMENT["verification"]),
+    _on_shipment(_SHIPMENT["last_changed"]),
 ]

@@ -484,10 +484,17 @@ class ShipmentQuerySet(BulkSavedQuerySet):
                 shipment.updated_by = user
                 shipment.updated_at = now
                 shipment.version += 1
-            Shipment.objects.bulk_update(
-                shipments, [*values, "updated_by", "updated_at", "version"]
-            )
+            fields = [*values, "updated_by", "updated_at", "version"]
+            # What is derived from the rows follows once their history is recorded: a
+            # shipment's public change log is read from it.
+            with bulk_write():
+                Shipment.objects.bulk_update(shipments, fields)
             record_versions(shipments, user=user)
+            bulk_saved.send(
+                sender=Shipment,
+                shipment_ids={shipment.pk for shipment in shipments},
+                update_fields=frozenset(fields),
+            )
         return len(shipments)
 
     def totals_by_status(self):
@@ -988,6 +995,13 @@ class Shipment(models.Model):
         editable=False,
         help_text="How far its facts are established: the strongest claim any of its sources "
         "supports, kept up to date automatically (empty while it has no source).",
+    )
+    last_changed = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the public last saw it change: the latest entry of its public change "
+        "log (its publication included), kept up to date automatically; empty until published.",
     )
 
     objects = ShipmentQuerySet.as_manager()

@@ -17,7 +17,10 @@ index it reads the list's keys from. So each shipment holds:
   reads anyway, without reading a thousand shipments' supply lines;
 - `verification`: the strongest claim its sources support
   (`shipments.models.Verification`), so that the list filters and counts by it
-  without reading its sources.
+  without reading its sources;
+- `last_changed`: when the public last saw it change, the latest entry of
+  its public change log (`shipments.changes`), for the list's sort and the
+  files' column, which would otherwise replay the history of every row.
 
 This module holds their formats alone. They are rewritten whenever what
 they are made of changes (`shipments.signals`); the synthetic loader writes
@@ -33,6 +36,7 @@ DERIVED_COLUMNS = [
     "donor_kinds",
     "category_keys",
     "verification",
+    "last_changed",
 ]
 
 

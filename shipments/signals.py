@@ -27,6 +27,7 @@ from django.db.models.signals import (
 from simple_history.signals import post_create_historical_record
 
 from donors.models import Donor, Recipient, parties_updated
+from shipments.changes import LOGGED_FIELDS, last_changes
 from shipments.models import (
     DataVersion,
     Emergency,
@@ -48,9 +49,11 @@ WATCHED = [Shipment, ShipmentItem, Donor, Recipient, SupplyCategory, Emergency]
 # in its shipments' search text, a donor's country and kind in their donor
 # columns, what a source supports in its shipment's verification.
 DERIVED_FROM = {
-    Shipment: frozenset({"reference", "recipient", "recipient_id", "notes", "arrival_point"}),
-    ShipmentItem: frozenset({"description", "category", "category_id", "shipment", "shipment_id"}),
-    Source: frozenset({"supports", "shipment", "shipment_id"}),
+    Shipment: frozenset({"reference", "recipient", "recipient_id", "notes", "arrival_point"})
+    | LOGGED_FIELDS[Shipment],
+    ShipmentItem: frozenset({"description", "category", "category_id", "shipment", "shipment_id"})
+    | LOGGED_FIELDS[ShipmentItem],
+    Source: frozenset({"supports", "shipment", "shipment_id"}) | LOGGED_FIELDS[Source],
     Donor: frozenset({"name", "country", "kind"}),
     Recipient: frozenset({"name"}),
 }
@@ -86,8 +89,7 @@ def refresh_derived_columns(shipment_ids, versions=None):
         sources = Source.objects.using(db).filter(shipment_id__in=batch).order_by()
         for shipment_id, supports in sources.values_list("shipment_id", "supports"):
             levels[shipment_id].append(supports)
-        changed = []
-        for pk, *current, reference, recipient, notes, arrival_point in (
+        rows = (
             Shipment.objects.using(db)
             .filter(pk__in=batch)
             .order_by()
@@ -98,8 +100,21 @@ def refresh_derived_columns(shipment_ids, versions=None):
                 "recipient__name",
                 "notes",
                 "arrival_point",
+                "is_published",
+                "created_at",
             )
-        ):
+        )
+        rows = list(rows)
+        # Each shipment's public change log, replayed from its history.
+        changed_at = last_changes(
+            [
+                {"id": pk, "is_published": published, "created_at": created}
+                for pk, *_, published, created in rows
+            ],
+            using=db,
+        )
+        changed = []
+        for pk, *current, reference, recipient, notes, arrival_point, _, _ in rows:
             names = [name for name, _, _ in donors[pk]]
             derived = [
                 search_text(reference, recipient, names, descriptions[pk], notes, arrival_point),
@@ -107,6 +122,7 @@ def refresh_derived_columns(shipment_ids, versions=None):
                 codes(kind for _, _, kind in donors[pk]),
                 codes(categories[pk]),
                 Verification.strongest(levels[pk]),
+                changed_at[pk],
             ]
             if derived != current:
                 changed.append(Shipment(pk=pk, **dict(zip(DERIVED_COLUMNS, derived, strict=True))))
@@ -163,7 +179,7 @@ def item_saved(sender, instance, update_fields=None, **kwargs):
 
 
 def item_deleted(sender, instance, origin=None, **kwargs):
-    # Items deleted along with their shipment leave nothing to rewrite.
+    # Items and sources deleted along with their shipment leave nothing to rewrite.
     deleting_shipments = isinstance(origin, Shipment) or getattr(origin, "model", None) is Shipment
     if not bulk_writing() and not deleting_shipments:
         refresh_derived_columns([instance.shipment_id])

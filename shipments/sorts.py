@@ -95,6 +95,14 @@ SORTS = {
             first_direction=DESCENDING,
             nullable=True,
         ),
+        Sort(
+            "last_changed",
+            "last_changed",
+            "Last changed, earliest first",
+            "Last changed, latest first",
+            first_direction=DESCENDING,
+            nullable=True,
+        ),
     ]
 }
 DEFAULT_SORT = "-shipped_on"

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, F
 
 from donors.models import Donor, Recipient
+from shipments.changes import change_logs
 from shipments.models import Rejection, Shipment, ShipmentItem, Source, SupplyCategory, Unit
 from shipments.synthetic import generator
 from shipments.synthetic.generator import SOURCE_ROW_COLUMNS, party_counts
@@ -334,3 +335,12 @@ def test_text_with_tabs_backslashes_and_newlines_is_written_as_given():
         [(source_id, shipment.pk, title, "", None, "", excerpt, "", "media_reported")],
     )
     assert Source.objects.values_list("title", "excerpt").get(pk=source_id) == (title, excerpt)
+
+
+def test_last_changed_is_the_latest_entry_of_each_change_log(synthetic):
+    shipments = list(Shipment.objects.order_by("pk")[::37])
+    logs = change_logs(shipments)
+    for shipment in shipments:
+        log = logs[shipment.pk]
+        assert shipment.last_changed == (log[-1].when if log else None)
+        assert (shipment.last_changed is not None) == shipment.is_published

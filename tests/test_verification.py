@@ -288,7 +288,8 @@ def test_the_csvs_and_the_json_give_each_shipments_level_and_each_sources_claim(
     for path, key in [("/shipments.csv", "reference"), ("/items.csv", "shipment_reference")]:
         response = client.get(path)
         text = body(response)
-        assert text.splitlines()[0].endswith(",verification")
+        # Appended after crisis; last_changed came after it.
+        assert text.splitlines()[0].endswith(",crisis,verification,last_changed")
         found = {row[key]: row["verification"] for row in csv.DictReader(io.StringIO(text))}
         assert found == expected
     results = client.get("/shipments.json").json()["results"]
@@ -304,7 +305,7 @@ def test_the_csvs_and_the_json_give_each_shipments_level_and_each_sources_claim(
 def test_the_hxl_row_tags_the_column(client, levels):
     for path in ["/shipments.csv", "/items.csv"]:
         tags = body(client.get(path, {"hxl": "1"})).splitlines()[1]
-        assert tags.endswith(",#meta+verification")
+        assert tags.endswith(",#meta+verification,#date+updated")
 
 
 @pytest.mark.django_db

@@ -57,6 +57,8 @@ def render_cell(kind, value, base_url):
         return format_decimal(value) if isinstance(value, Decimal) else str(int(value))
     if kind == cols.DATE:
         return value.isoformat()
+    if kind == cols.DATETIME:
+        return cols.iso_datetime(value)
     if kind == cols.BOOLEAN:
         return "true" if value else "false"
     if kind == cols.URL:
@@ -104,6 +106,8 @@ def sql_cell(kind, expression):
         return f"trim_scale(({expression})::numeric)::text"
     if kind == cols.DATE:
         return f"to_char({expression}, 'YYYY-MM-DD')"
+    if kind == cols.DATETIME:
+        return f"to_char(({expression}) AT TIME ZONE 'UTC', '{cols.DATETIME_SQL_FORMAT}')"
     if kind == cols.BOOLEAN:
         return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' END"
     if kind == cols.URL:

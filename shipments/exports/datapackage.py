@@ -20,6 +20,7 @@ FIELD_TYPES = {
     cols.TEXT: {"type": "string"},
     cols.NUMBER: {"type": "number"},
     cols.DATE: {"type": "date", "format": "default"},
+    cols.DATETIME: {"type": "datetime", "format": "default"},
     cols.BOOLEAN: {"type": "boolean", "trueValues": ["true"], "falseValues": ["false"]},
     cols.URL: {"type": "string", "format": "uri"},
 }

@@ -63,6 +63,9 @@ def shipment_json(shipment, base_url):
         "crisis": shipment.emergency.glide,
         "crisis_name": shipment.emergency.name,
         "verification": shipment.verification or None,
+        "last_changed": columns.iso_datetime(shipment.last_changed)
+        if shipment.last_changed
+        else None,
         "items": [
             {
                 "category": item.category.slug,

@@ -36,6 +36,8 @@ INFORMATIONAL_COLUMNS = {
     "sources",
     # A line's place in its shipment: the file's order says it.
     "line",
+    # When the public last saw the shipment change: its history says it.
+    "last_changed",
 }
 # The rest of what staff enter for a shipment, added to the files after the
 # first imports were written. A file without one of these columns leaves

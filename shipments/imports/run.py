@@ -717,15 +717,16 @@ class ImportRun:
                 | {in_file.shipment.pk for in_file in written if in_file.parts_changed}
             )
         # The search text and donor columns of the new shipments, now that
-        # their donors are linked, of those given new lines, and the
-        # verification of those whose sources were added or changed.
+        # their donors are linked, of those given new lines, the verification of
+        # those whose sources were added or changed, and the last change of those
+        # whose lines or sources changed.
         refresh_derived_columns(
             {in_file.shipment.pk for in_file in self.new_shipments}
-            | {item.shipment_id for item in self.new_items}
+            | {item.shipment_id for item in [*self.new_items, *self.changed_items]}
             | {
                 in_file.shipment.pk
                 for in_file in written
-                if in_file.new_sources or in_file.changed_sources
+                if in_file.new_sources or in_file.changed_sources or in_file.parts_changed
             },
             # The new shipments' first versions, recorded above without them.
             versions=self.new_versions,

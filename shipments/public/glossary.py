@@ -216,6 +216,8 @@ COLUMN_KINDS = {
     columns.NUMBER: "A plain number: digits, a dot for decimals, no thousands separators. "
     "Empty when unknown, never 0.",
     columns.DATE: "A date as YYYY-MM-DD. Empty when unknown.",
+    columns.DATETIME: "A date and time in UTC, to the microsecond, as "
+    "YYYY-MM-DDThh:mm:ss.ffffffZ (ISO 8601). Empty when unknown.",
     columns.BOOLEAN: "true or false.",
     columns.URL: "A web address.",
 }

@@ -81,6 +81,7 @@ KIND_SCHEMAS = {
     columns.TEXT: {"type": "string"},
     columns.NUMBER: {"type": "number"},
     columns.DATE: {"type": "string", "format": "date"},
+    columns.DATETIME: {"type": "string", "format": "date-time"},
     columns.BOOLEAN: {"type": "boolean"},
     columns.URL: {"type": "string", "format": "uri"},
 }
@@ -404,6 +405,7 @@ def shipment_schema():
                 {"type": "string"}, "The name of that emergency, e.g. COVID-19."
             ),
             "verification": column_schema("verification", shipment),
+            "last_changed": column_schema("last_changed", shipment),
             "items": {
                 "type": "array",
                 "items": item_schema(),

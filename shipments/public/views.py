@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from donors.models import Donor, Recipient
-from shipments import as_of, duplicates, facets
+from shipments import as_of, changes, duplicates, facets
 from shipments.columns import EU_ALPHA3, ITEM_COLUMNS, SHIPMENT_COLUMNS
 from shipments.filters import PAGE_PARAM, ShipmentFilter
 from shipments.licence import ATTRIBUTION, CODE_LICENCE, DATA_LICENCE
@@ -28,6 +28,7 @@ from shipments.models import (
 )
 from shipments.public import (
     api_page,
+    change_log,
     form_choices,
     glossary,
     listing,
@@ -262,6 +263,7 @@ def _shipment_page(request, reference):
         "columns": shipment_page.supply_columns(items),
         "not_reported": shipment_page.not_reported(shipment, items),
         "unclear_terms": glossary.TERMS[Shipment.Terms.UNCLEAR],
+        "changes": change_log.entries(changes.change_logs([shipment])[shipment.pk], shipment),
     }
     if shipment.status == Shipment.Status.PLEDGED:
         context["fulfilment"] = pledges.fulfilment(shipment)

@@ -56,6 +56,7 @@ SHIPMENT_ROW_COLUMNS = (
     "emergency_id",
     "category_keys",
     "verification",
+    "last_changed",
 )
 DONOR_LINK_ROW_COLUMNS = ("id", "shipment_id", "donor_id")
 ITEM_ROW_COLUMNS = (
@@ -432,6 +433,8 @@ class _ShipmentDraw:
             batch,
         )
         row.append(Verification.strongest(levels))
+        # Published when written, and not changed since (shipments.changes).
+        row.append(self.now if published else None)
         batch.shipments.append(tuple(row))
         if status in SENT_STATUSES:
             self._rejection(

@@ -8,6 +8,7 @@ transaction, so a failure leaves nothing behind.
 import dataclasses
 import functools
 import io
+from collections import defaultdict
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -274,7 +275,22 @@ class BulkCreateWriter:
         return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
 
     def write(self, model, fields, rows):
+        rows = list(rows)
         model.objects.bulk_create(model(**dict(zip(fields, row, strict=True))) for row in rows)
+        # bulk_create stamps the creation and change times with its own clock: write back
+        # the rows' own, as COPY does, so that a shipment's last change is its creation.
+        stamped = [
+            index
+            for index, name in enumerate(fields)
+            if getattr(model._meta.get_field(name), "auto_now", False)
+            or getattr(model._meta.get_field(name), "auto_now_add", False)
+        ]
+        by_stamp = defaultdict(list)
+        for row in rows:
+            by_stamp[tuple(row[index] for index in stamped)].append(row[fields.index("id")])
+        for stamp, ids in by_stamp.items() if stamped else ():
+            values = {fields[index]: value for index, value in zip(stamped, stamp, strict=True)}
+            model.objects.filter(pk__in=ids).update(**values)
 
     def finish(self, models):
         """Move each id sequence past the ids written by hand."""

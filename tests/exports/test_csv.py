@@ -6,7 +6,7 @@ see a test's uncommitted data, so these tests commit (transaction=True).
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shipments.exports.csv import ItemsExport, ShipmentsExport
 from shipments.filters import ShipmentFilter
+from shipments.models import Shipment
 from tests.factories import (
     DonorFactory,
     RecipientFactory,
@@ -108,7 +109,12 @@ def tricky():
     )
     RejectionFactory(item=masks, source=untitled, kind="returned", quantity=1500, reason="other")
     ShipmentItemFactory(shipment=ShipmentFactory(reference="DRAFT-9", is_published=False))
+    # Its last change as the change log would date it, at a time of its own.
+    Shipment.objects.filter(pk=shipment.pk).update(last_changed=LAST_CHANGED)
     return shipment
+
+
+LAST_CHANGED = datetime(2020, 3, 21, 8, 30, 5, 250, tzinfo=UTC)
 
 
 EXPECTED_ITEMS = (
@@ -119,7 +125,7 @@ EXPECTED_ITEMS = (
     ",arrival_point,quantity_min,quantity_max,quantity_kind,quantity_rejected,rejecti"
     "on_reason,weight_kg,value_usd,declared_value,currency,usd_rate,rate_date,rate_so"
     "urce,pledge_reference,notes,sources,sources_json,rejections_json,recipient_country"
-    "_iso3,donor_countries_iso3,line,crisis,verification\n"
+    "_iso3,donor_countries_iso3,line,crisis,verification,last_changed\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,ventilators,'-ventilator sets,,dozens; '+/- 10,sets,http://te"
     "stserver/shipments/2020-CN-BE-007/,true,,Ventilators,other; regional-government,"
@@ -133,7 +139,7 @@ EXPECTED_ITEMS = (
     'ort"", ""publisher"": """",'
     ' ""published_on"": null, ""url"": """", ""excerpt"": """", ""notes"": """",'
     ' ""supports"": ""media_reported""}]",,BEL,'
-    "EU; CHN,1,EP-2020-000012-001,media_reported\n"
+    "EU; CHN,1,EP-2020-000012-001,media_reported,2020-03-21T08:30:05.000250Z\n"
     '2020-CN-BE-007,delivered,"\'=HYPERLINK(""http://evil""); 浙江省",EU; CN,Hôpital de L'
     "iège,BE,2020-03-14,masks,'\tN95 masks,2000000,over 2 million,pieces,http://testse"
     "rver/shipments/2020-CN-BE-007/,true,0.5,Masks,other; regional-government,hospita"
@@ -152,7 +158,7 @@ EXPECTED_ITEMS = (
     'ot FFP2\\nper inspectors"", ""date"": ""2020-03-20"", ""source"": 2}, {""kind"": '
     '""returned"", ""quantity"": 1500, ""quantity_note"": """", ""reason"": ""other""'
     ', ""reason_detail"": """", ""date"": null, ""source"": 2}]",BEL,EU; CHN,2,'
-    "EP-2020-000012-001,media_reported\n"
+    "EP-2020-000012-001,media_reported,2020-03-21T08:30:05.000250Z\n"
 )
 
 

@@ -28,20 +28,30 @@ def download(client, path):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+# When the public last saw a shipment change is its history's, not a fact a file carries:
+# shipments imported and published again were last changed when they were published.
+HISTORY_COLUMNS = {"last_changed"}
+
+
 def rows_of(data):
     """The file's header and its rows, in an order of their own: shipments that tie in the
-    list's order (no shipping date) come in the order they were stored."""
+    list's order (no shipping date) come in the order they were stored. The columns of the
+    history are left out."""
     header, *rows = list(csv.reader(io.StringIO(data.decode())))
-    return header, sorted(rows)
+    kept = [index for index, name in enumerate(header) if name not in HISTORY_COLUMNS]
+    return [header[index] for index in kept], sorted([row[index] for index in kept] for row in rows)
 
 
 def public_json(client):
     """The JSON list, less what a file of shipments does not carry: the parties' own pages
     (their slugs, addresses and cities are reference data, kept in the admin), and the
-    moment of the latest change, which the import is."""
+    moment of the latest change, which the import is, and the
+    history's columns."""
     data = json.loads(download(client, "/shipments.json"))
     data.pop("as_of")
     for shipment in data["results"]:
+        for name in HISTORY_COLUMNS:
+            shipment.pop(name)
         for party in [*shipment["donors"], shipment["recipient"]]:
             for key in ("slug", "url", "city"):
                 party.pop(key, None)

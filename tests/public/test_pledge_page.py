@@ -191,6 +191,7 @@ def test_query_count_of_a_pledge_page(client, pledge, django_assert_num_queries)
     # the pledge with its recipient and pledge, its donors, its items with their
     # categories, its sources, its rejections, its published deliveries, the totals of
     # the pledge and its deliveries by category, unit and status, the moment of the
-    # latest change (for the citation)
-    with django_assert_num_queries(8):
+    # latest change (for the citation); its change log: the history of the pledge, of its
+    # donors, lines and sources, and the names of its parties and emergencies
+    with django_assert_num_queries(15):
         assert client.get(pledge.get_absolute_url()).status_code == 200

@@ -147,8 +147,9 @@ def test_query_count_is_constant_in_the_number_of_items_and_sources(
         # the shipment with its recipient and pledge, its donors, its items
         # with their categories, its sources, its rejections (with their lines and
         # sources), its published deliveries, the moment of the latest change (for the
-        # citation)
-        with django_assert_num_queries(7):
+        # citation); its change log: the history of the shipment, of its donors, lines and
+        # sources, and the names of its parties and emergencies
+        with django_assert_num_queries(14):
             assert client.get("/shipments/2020-CN-IT-003/").status_code == 200
 
     fetch()
