@@ -282,6 +282,14 @@ class Download:
     hxl_url: str = ""
 
 
+def feed_url(filterset):
+    """The address of the Atom feed of the same selection's changes (in its own order)."""
+    params = filter_params(filterset)
+    params.pop("sort", None)
+    path = reverse("shipments-atom")
+    return f"{path}?{params.urlencode()}" if params else path
+
+
 def downloads(filterset):
     """Links to the exports of the same selection; each CSV also in an Excel-friendly variant
     and with HXL hashtags."""

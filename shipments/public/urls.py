@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shipments.public import views
+from shipments.public import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("openapi.json", views.openapi_json, name="openapi-json"),
     path("api/", views.api_docs, name="api"),
     path("shipments/", views.shipment_list, name="shipment-list"),
+    path("shipments.atom", feeds.shipments_atom, name="shipments-atom"),
     path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),

@@ -189,6 +189,7 @@ def shipment_list(request):
         summary=listing.selection_summary(filterset, paginator),
         headings=listing.sort_headings(filterset),
         downloads=listing.downloads(filterset),
+        feed_url=listing.feed_url(filterset),
         totals=totals,
         facets=[
             facet
@@ -301,6 +302,10 @@ def country_detail(request, code):
         return {
             "code": code,
             "name": summaries.country_name(code),
+            "feeds": {
+                "received": f"{reverse('shipments-atom')}?recipient_country={code}",
+                "given": f"{reverse('shipments-atom')}?donor_country={code}",
+            },
             **profile,
             "world_map": maps.country_map(code, shown),
         }
