@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from donors.models import Donor, Recipient
+from shipments import as_of
 from shipments.models import Emergency, Shipment, ShipmentItem, Source
 
 # Rows of one shipment written within this of each other, by the same person, are one change.
@@ -180,8 +181,16 @@ class _Names:
         return names
 
 
+def _recorded(model, using):
+    """`model`'s history as far as the data being read goes: up to the moment of a page read
+    as of a past one (shipments.as_of), else all of it."""
+    rows = model.history.using(using)
+    moment = as_of.reading()
+    return rows.filter(history_date__lte=moment) if moment is not None else rows.all()
+
+
 def _rows(model, columns, using, **lookup):
-    return model.history.using(using).filter(**lookup).values(*columns, *_HISTORY_COLUMNS)
+    return _recorded(model, using).filter(**lookup).values(*columns, *_HISTORY_COLUMNS)
 
 
 def _public_state(shipment, donors, lines, sources, names):
@@ -239,7 +248,7 @@ def change_logs(shipments, using=None):
     for model, columns, rank in ((ShipmentItem, _LINE_COLUMNS, 1), (Source, _SOURCE_COLUMNS, 2)):
         # Every row of each line or source ever in these shipments, replayed in each of
         # them: one moved to another shipment leaves the one it was in.
-        ever = model.history.using(using).filter(shipment_id__in=ids).values("id")
+        ever = _recorded(model, using).filter(shipment_id__in=ids).values("id")
         part_rows = list(_rows(model, columns, using, id__in=ever))
         homes = defaultdict(set)
         for row in part_rows:

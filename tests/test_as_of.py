@@ -328,3 +328,26 @@ def test_the_verification_level_is_read_as_it_was(client):
     assert references(lambda **p: get(client, "/shipments.csv", when, **p), **media) == [
         "2020-CN-IT-001"
     ]
+
+
+def test_a_shipment_page_as_of_a_moment_lists_only_the_changes_made_by_then(client):
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    shipment = published("2020-CN-IT-001", quantity=40_000)
+    # Published an hour ago, so that a change now is a change of its own.
+    for model in as_of.SHADOWED:
+        model.history.update(history_date=F("history_date") - timedelta(hours=1))
+    when = as_of.stamp(timezone.now() - timedelta(minutes=30))
+    item = shipment.items.get()
+    item.quantity = 45_000
+    item.save()
+
+    current = today(client, "/shipments/2020-CN-IT-001/").content.decode()
+    assert '<span class="change-new">45,000</span>' in current
+    answer = get(client, "/shipments/2020-CN-IT-001/", when)
+    assert answer.status_code == 200
+    past = answer.content.decode()
+    assert "Published" in past
+    assert "45,000" not in past
