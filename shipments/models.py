@@ -489,11 +489,13 @@ class ShipmentQuerySet(BulkSavedQuerySet):
             # shipment's public change log is read from it.
             with bulk_write():
                 Shipment.objects.bulk_update(shipments, fields)
-            record_versions(shipments, user=user)
+            records = record_versions(shipments, user=user)
+            # What that rewrites of the derived columns goes into these versions.
             bulk_saved.send(
                 sender=Shipment,
                 shipment_ids={shipment.pk for shipment in shipments},
                 update_fields=frozenset(fields),
+                versions={record.id: record for record in records},
             )
         return len(shipments)
 

@@ -205,10 +205,10 @@ def source_deleted(sender, instance, origin=None, **kwargs):
         refresh_derived_columns([instance.shipment_id])
 
 
-def rows_bulk_saved(sender, shipment_ids, update_fields, **kwargs):
+def rows_bulk_saved(sender, shipment_ids, update_fields, versions=None, **kwargs):
     DataVersion.bump()
     if _touches(sender, update_fields):
-        refresh_derived_columns(shipment_ids)
+        refresh_derived_columns(shipment_ids, versions=versions)
 
 
 def donors_changed(sender, instance, action, reverse, pk_set, **kwargs):

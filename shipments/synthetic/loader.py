@@ -220,17 +220,41 @@ def write_history(first_ids):
     recorded = RECORDED[connection.vendor]
     earlier = EARLIER[connection.vendor]
     history = Shipment.history.model
+
+    # Each version of a published shipment is a public change: its last change is when it
+    # was recorded (shipments.changes).
+    def changed(moment):
+        return f"CASE WHEN l.is_published THEN {moment} END"
+
     written = copy_into_history(
         Shipment,
         history,
         earlier.format(recorded),
         where=f"l.id >= %s AND {REPORTED_FIRST_AS_PLEDGE}",
         params=[first_ids.shipment],
-        overrides={"status": "'pledged'", "shipped_on": "NULL", "arrived_on": "NULL"},
+        overrides={
+            "status": "'pledged'",
+            "shipped_on": "NULL",
+            "arrived_on": "NULL",
+            "last_changed": changed(earlier.format(recorded)),
+        },
     )
     written += copy_into_history(
-        Shipment, history, recorded, where="l.id >= %s", params=[first_ids.shipment]
+        Shipment,
+        history,
+        recorded,
+        where="l.id >= %s",
+        params=[first_ids.shipment],
+        overrides={"last_changed": changed(recorded)},
     )
+    table = connection.ops.quote_name(Shipment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_changed = (SELECT max(h.history_date)"
+            f" FROM {connection.ops.quote_name(history._meta.db_table)} h WHERE h.id = {table}.id)"
+            " WHERE id >= %s AND is_published",
+            [first_ids.shipment],
+        )
     for model, first in (
         (ShipmentItem, first_ids.item),
         (Source, first_ids.source),

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_printed_shipment_page_shows_its_sources_addresses(page, aid_world):
     page.goto("/shipments/2020-CN-IT-101/")
-    source = page.get_by_role("link", name=SOURCE_TITLE)
+    # The list of sources' own link (the facts also link to it, by its place on the page).
+    source = page.locator("ol.sources").get_by_role("link", name=SOURCE_TITLE)
     after = "link => getComputedStyle(link, '::after').content"
     assert SOURCE_URL not in source.evaluate(after)
     expect(page.locator(".site-nav")).to_be_visible()

@@ -181,7 +181,7 @@ def test_a_reader_goes_from_the_home_page_to_a_shipment_and_its_source(
         [" ".join(row[0].split()), row[1].split(" ")[0]] for row in table_rows(supplies_table)
     ] == [[supply_heading(item), quantity_text(item.quantity)] for item in shipment.items.all()]
     screenshot(page, "shipment")
-    page.get_by_role("link", name=SOURCE_TITLE).click()
+    page.locator("ol.sources").get_by_role("link", name=SOURCE_TITLE).click()
     expect(page).to_have_url(SOURCE_URL)
     expect(page.get_by_role("heading", name=SOURCE_TITLE)).to_be_visible()
     # rel="noreferrer": the reader's path through the site is not handed to the news site.
