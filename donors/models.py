@@ -4,7 +4,8 @@ from django.db import models
 from django.dispatch import Signal
 from django.urls import reverse
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
+
+from aidtracker.versions import versioned_history
 
 # Sent by a bulk update of donors or recipients, which sends no post_save, so
 # that what is copied from the parties (into their shipments) can follow:
@@ -48,7 +49,7 @@ class Party(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    history = versioned_history(inherit=True, excluded_fields=["updated_at"])
 
     objects = PartyQuerySet.as_manager()
 

@@ -3,14 +3,15 @@
 Every change to a shipment, its supply lines, sources and rejections, its
 donors and recipient, and the emergencies is recorded by django-simple-history,
 one row per version. A shipment's version at a moment T is its latest row
-recorded at or before T (if that row is not a deletion). Reading "as of T"
-replaces each of those tables, in every query, by its versions at T: a
-common table expression named after the table shadows it, so the public
-list, the CSVs, the JSON and the shipment pages run their usual queries and
-see the past. `published()` then keeps the shipments that were published at
-T, as they were at T; one unpublished at T is not there, and nothing changed
-while a shipment was unpublished shows unless it was published again
-before T.
+recorded at or before T (if that row is not a deletion): the one whose period,
+from its history_date to its valid_until (kept by the database,
+`aidtracker.versions`), holds T. Reading "as of T" replaces each of those tables,
+in every query, by its versions at T: a common table expression named after the
+table shadows it, so the public list, the CSVs, the JSON and the shipment pages
+run their usual queries and see the past. `published()` then keeps the
+shipments that were published at T, as they were at T; one unpublished at T is
+not there, and nothing changed while a shipment was unpublished shows unless it
+was published again before T.
 
 A shipment's history row holds its derived columns (search text, donor
 countries and kinds, category keys), written again whenever they change
@@ -155,13 +156,11 @@ def current_stamp():
 # Rewriting queries ------------------------------------------------------------
 
 
-def _valid_at(history_table, alias="h"):
-    """The condition that row `alias` of `history_table` is its object's version at %s."""
+def _valid_at(alias="h"):
+    """The condition that row `alias` of a history is its object's version at %s: recorded
+    by then, and not followed by another version by then (`aidtracker.versions`)."""
     return (
-        f"{alias}.history_date <= %s AND NOT EXISTS (SELECT 1 FROM {history_table} n"
-        f" WHERE n.id = {alias}.id AND n.history_date <= %s"
-        f" AND (n.history_date > {alias}.history_date"
-        f" OR (n.history_date = {alias}.history_date AND n.history_id > {alias}.history_id)))"
+        f"{alias}.history_date <= %s AND ({alias}.valid_until IS NULL OR {alias}.valid_until > %s)"
     )
 
 
@@ -175,7 +174,7 @@ def _versions(model, vendor):
         f"h.{column}" if column in kept else f"{STAND_INS.get(column, 'NULL')} AS {column}"
         for column in columns
     )
-    sql = f"SELECT {select} FROM {table} h WHERE {_valid_at(table)} AND h.history_type <> '-'"
+    sql = f"SELECT {select} FROM {table} h WHERE {_valid_at()} AND h.history_type <> '-'"
     if model in TAKEN_AS_NOW_WITHOUT_HISTORY:
         live = model._meta.db_table
         if vendor == "sqlite":
@@ -197,7 +196,7 @@ def _donor_links():
     sql = (
         f"SELECT m.id, m.shipment_id, m.donor_id FROM {links} m"
         f" JOIN {shipments} h ON h.history_id = m.history_id"
-        f" WHERE {_valid_at(shipments)} AND h.history_type <> '-'"
+        f" WHERE {_valid_at()} AND h.history_type <> '-'"
     )
     return sql, 2
 

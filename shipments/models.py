@@ -32,6 +32,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from aidtracker.versions import versioned_history
 from donors.models import Donor, Recipient
 from shipments import search
 from shipments.currencies import CURRENCY_CHOICES
@@ -226,7 +227,7 @@ class Emergency(models.Model):
     )
 
     objects = EmergencyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = versioned_history()
 
     class Meta:
         ordering = ["started_on", "name"]
@@ -1010,7 +1011,7 @@ class Shipment(models.Model):
     # Every change, including to the list of donors; updated_at would only
     # repeat the record's own date. The derived columns are kept, so that the
     # data as of a past moment is filtered as fast as today's (shipments.as_of).
-    history = HistoricalRecords(m2m_fields=[donors], excluded_fields=["updated_at", "version"])
+    history = versioned_history(m2m_fields=[donors], excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["-shipped_on", "reference"]
@@ -1294,7 +1295,7 @@ class ShipmentItem(models.Model):
     )
 
     objects = ShipmentItemQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = versioned_history()
 
     class Meta:
         ordering = ["shipment", "position", "id"]
@@ -1463,7 +1464,7 @@ class Source(models.Model):
     )
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = versioned_history()
 
     class Meta:
         ordering = ["shipment", "published_on", "id"]
@@ -1541,7 +1542,7 @@ class Rejection(models.Model):
         help_text="The report of the rejection: one of the shipment's sources.",
     )
 
-    history = HistoricalRecords()
+    history = versioned_history()
 
     class Meta:
         ordering = ["item", "date", "id"]
