@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo test lint messages install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ demo: install
 	@echo "Create a staff login with: DJANGO_DEBUG=True $(BIN)/python manage.py createsuperuser"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The translations' catalogues in step with the text marked for translation, and compiled
+# (README, "Languages"): run after changing the text or a translation, commit locale/.
+messages: export DJANGO_DEBUG ?= True
+messages: install-dev
+	$(BIN)/python manage.py catalogues
 
 lint: install-dev
 	$(BIN)/ruff check .

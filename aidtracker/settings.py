@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: from the URL's prefix on the public pages, from the browser
+    # in the staff admin (aidtracker/middleware.py).
+    "aidtracker.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,7 +177,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The public pages are in these languages: English at the unprefixed URLs,
+# the others under their code (/it/shipments/, /zh-hans/countries/IT/). The
+# names are the languages' own, as the language switcher shows them.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("it", "Italiano"), ("zh-hans", "简体中文")]
+# The project's catalogues (README, "Adding a language"); Django's and
+# django-countries' own come with them.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages write dates and numbers as in Britain (aidtracker/formats/en).
+FORMAT_MODULE_PATH = ["aidtracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -199,6 +211,11 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# Marks a reader's first visit to `/` as made (aidtracker.middleware.LanguageMiddleware).
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 # Both bind every subdomain (and, for preload, browsers' built-in lists), so
 # they are opt-in.

@@ -526,10 +526,15 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                 )
                 queryset = queryset.exclude(pk__in=[shipment.pk for shipment in lacking])
         changed = queryset.set_published(published, user=request.user)
-        verb = "published" if published else "unpublished"
-        message = ngettext(
-            "%(count)d shipment %(verb)s.", "%(count)d shipments %(verb)s.", changed
-        ) % {"count": changed, "verb": verb}
+        if published:
+            message = ngettext(
+                "%(count)d shipment published.", "%(count)d shipments published.", changed
+            )
+        else:
+            message = ngettext(
+                "%(count)d shipment unpublished.", "%(count)d shipments unpublished.", changed
+            )
+        message %= {"count": changed}
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Publish selected shipments", permissions=["publish"])

@@ -92,3 +92,38 @@ def category_totals(response):
         for rows in parser.tables
         if rows and rows[0][:4] == ["Category", "Unit", "Status", "Quantity"]
     ]
+
+
+class _NavLinks(HTMLParser):
+    def __init__(self, nav_class):
+        super().__init__()
+        self.nav_class = nav_class
+        self.inside = False
+        self.in_link = False
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and self.nav_class in (attrs.get("class") or "").split():
+            self.inside = True
+        elif tag == "a" and self.inside:
+            self.in_link = True
+            self.links.append({**attrs, "text": ""})
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.inside = False
+        elif tag == "a":
+            self.in_link = False
+
+    def handle_data(self, data):
+        if self.in_link:
+            self.links[-1]["text"] += data
+
+
+def nav_links(response, nav_class):
+    """The attributes of each link in the page's <nav class=nav_class>, with its text
+    under "text"."""
+    parser = _NavLinks(nav_class)
+    parser.feed(response.content.decode())
+    return parser.links

@@ -16,6 +16,7 @@ import time
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from shipments import as_of
 from shipments.models import DataVersion
@@ -64,12 +65,24 @@ def cached(name, compute, version=None):
     return value
 
 
+# Where a shared page's language switcher goes (templates/base.html).
+LANGUAGES_SLOT = "<!--languages-->"
+LANGUAGES_TEMPLATE = "public/_languages.html"
+
+
 def cached_page(request, name, template, context):
-    """A public page rendered once per data version, from `context()`; a response.
+    """A public page rendered once per data version and language, from `context()`; a
+    response.
 
     Only for pages that are the same for every reader: the HTML is shared.
-    `name` must say everything the page depends on besides the data, and
-    never take raw input, so that nobody can fill the cache with variants.
+    `name` must say everything the page depends on besides the data and the
+    language, and never take raw input, so that nobody can fill the cache with
+    variants. The language switcher, which keeps the reader's own query string,
+    is drawn for each request into the shared page.
     """
-    html = cached(f"page:{name}", lambda: render_to_string(template, context(), request))
-    return HttpResponse(html)
+    html = cached(
+        f"page:{translation.get_language()}:{name}",
+        lambda: render_to_string(template, {**context(), "shared_page": True}, request),
+    )
+    switcher = render_to_string(LANGUAGES_TEMPLATE, request=request)
+    return HttpResponse(html.replace(LANGUAGES_SLOT, switcher, 1))

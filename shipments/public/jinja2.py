@@ -4,12 +4,16 @@ Templates reach Django through these globals and filters: `url()` and
 `static()` for addresses, Django's own filters for numbers, dates and plurals,
 and a few for countries and the filter form. A page that needs the request's
 CSP nonce reads `request.csp_nonce`.
+
+Text is marked for translation with Jinja2's i18n extension, `{% trans %}` and
+`_()`, which call Django's gettext in the request's language (README, "Languages").
 """
 
 import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date, floatformat, linebreaksbr, pluralize, urlencode
 from django.template.defaulttags import querystring as django_querystring
@@ -27,7 +31,18 @@ from shipments.public.supply_lines import in_sentence, same_words
 
 
 def environment(**options):
-    env = Environment(**options)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    # A `{% trans %}` block's text is looked up with its runs of white space made one space,
+    # as `manage.py catalogues` extracts it: templates may wrap it as they like.
+    env.policies["ext.i18n.trimmed"] = True
+    # New-style: `_("%(count)s shipments", count=n)` formats and escapes like the rest.
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.globals.update(
         url=url,
         static=static,
@@ -39,6 +54,8 @@ def environment(**options):
         line_what=supply_lines.line_what,
         supplies=supply_lines.supplies,
         verification_badge=verification_badge,
+        languages=languages,
+        current_language=translation.get_language,
     )
     env.filters.update(
         country_name=country_name,
@@ -65,9 +82,9 @@ SLOT = "0plain0slot0"
 
 
 @functools.lru_cache(maxsize=256)
-def _address_pattern(prefix, urlconf, name, arity):
+def _address_pattern(prefix, urlconf, language, name, arity):
     """The address of `name` with `arity` slots to fill, or None when its converters do not
-    take plain arguments (the prefix and urlconf, though unused, key the cache)."""
+    take plain arguments (the prefix, urlconf and language, though unused, key the cache)."""
     try:
         address = reverse(name, args=[SLOT] * arity)
     except NoReverseMatch:
@@ -83,13 +100,33 @@ def url(name, *args):
     plain arguments is filled into its reversed pattern instead.
     """
     if args and all(PLAIN_ARGUMENT.fullmatch(str(arg)) for arg in args):
-        parts = _address_pattern(get_script_prefix(), get_urlconf(), name, len(args))
+        parts = _address_pattern(
+            get_script_prefix(), get_urlconf(), translation.get_language(), name, len(args)
+        )
         if parts is not None:
             filled = [parts[0]]
             for arg, part in zip(args, parts[1:], strict=True):
                 filled += [str(arg), part]
             return "".join(filled)
     return reverse(name, args=args)
+
+
+def languages(request):
+    """The page in each language, for the language switcher: (code, name, address, current)
+    for each of settings.LANGUAGES. The address keeps the page's query; a page that no
+    address names (a 404) offers each language's home page."""
+    match = request.resolver_match if request else None
+    query = request.META.get("QUERY_STRING", "") if match else ""
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            if match and match.url_name:
+                address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            else:
+                address = reverse("home")
+        links.append((code, name, f"{address}?{query}" if query else address, code == current))
+    return links
 
 
 def querystring(params, **changes):

@@ -1,14 +1,16 @@
+"""The reader pages, one set per language: aidtracker/urls.py puts them under each
+language's prefix (none for English). The feed and the API's description have one
+address each (file_urls.py)."""
+
 from django.urls import path
 
-from shipments.public import feeds, views
+from shipments.public import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/data/", views.about_data, name="about-data"),
-    path("openapi.json", views.openapi_json, name="openapi-json"),
     path("api/", views.api_docs, name="api"),
     path("shipments/", views.shipment_list, name="shipment-list"),
-    path("shipments.atom", feeds.shipments_atom, name="shipments-atom"),
     path("shipments/<slug:reference>/", views.shipment_detail, name="shipment-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),

@@ -15,7 +15,7 @@ from tests.factories import (
     ShipmentItemFactory,
     SourceFactory,
 )
-from tests.pages import elements, title
+from tests.pages import elements, nav_links, title
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_page_markup(client, shipment, url, expected_title):
 
 def test_the_current_section_is_marked_in_the_navigation(client, db):
     response = client.get("/countries/")
-    [current] = [attrs for attrs in elements(response, "a") if "aria-current" in attrs]
+    [current] = [attrs for attrs in nav_links(response, "site-nav") if "aria-current" in attrs]
     assert current["href"] == "/countries/"
 
 

@@ -1,0 +1,186 @@
+"""The public pages in English, Italian and Simplified Chinese: the language is in the
+address, English at the unprefixed ones; the files for programs have one address each and
+the same bytes whatever the reader's language."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import ShipmentFactory, ShipmentItemFactory, SourceFactory
+from tests.pages import nav_links
+
+pytestmark = pytest.mark.django_db
+
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+@pytest.fixture
+def shipment():
+    shipment = ShipmentFactory(reference="REF-1")
+    ShipmentItemFactory(shipment=shipment)
+    SourceFactory(shipment=shipment)
+    return shipment
+
+
+def switcher(response):
+    """The language switcher's links: {language code: address}."""
+    return {link.get("hreflang"): link.get("href") for link in nav_links(response, "languages")}
+
+
+@pytest.mark.parametrize(
+    ("address", "language", "nav_label"),
+    [
+        ("/shipments/", "en", "Shipments"),
+        ("/it/shipments/", "it", "Spedizioni"),
+        ("/zh-hans/shipments/", "zh-hans", "货运"),
+        ("/zh-hans/countries/IT/", "zh-hans", "货运"),
+        ("/it/shipments/REF-1/", "it", "Spedizioni"),
+        ("/it/", "it", "Spedizioni"),
+    ],
+)
+def test_the_address_says_the_language(client, shipment, address, language, nav_label):
+    response = client.get(address)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert nav_label in [link["text"] for link in nav_links(response, "site-nav")]
+
+
+def test_english_has_no_prefix_of_its_own(client, shipment):
+    assert client.get("/en/shipments/").status_code == 404
+
+
+def test_links_stay_in_the_page_language(client, shipment):
+    response = client.get("/it/shipments/")
+    hrefs = [link["href"] for link in nav_links(response, "site-nav")]
+    assert hrefs == [
+        "/it/",
+        "/it/shipments/",
+        "/it/countries/",
+        "/it/donors/",
+        "/it/recipients/",
+        "/it/about/data/",
+    ]
+    assert "/it/shipments/REF-1/" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/shipments/?status=delivered&sort=-shipped_on",
+        "/it/shipments/?status=delivered&sort=-shipped_on",
+    ],
+)
+def test_the_switcher_keeps_the_path_and_the_query(client, shipment, address):
+    links = switcher(client.get(address))
+    query = "?status=delivered&sort=-shipped_on"
+    assert links == {
+        "en": f"/shipments/{query}",
+        "it": f"/it/shipments/{query}",
+        "zh-hans": f"/zh-hans/shipments/{query}",
+    }
+
+
+def test_the_switcher_marks_the_current_language(client, shipment):
+    response = client.get("/zh-hans/countries/IT/")
+    current = [link for link in nav_links(response, "languages") if "aria-current" in link]
+    assert [link["hreflang"] for link in current] == ["zh-hans"]
+    assert switcher(response)["en"] == "/countries/IT/"
+
+
+def test_a_shared_page_has_each_readers_own_switcher(client, shipment):
+    """The home page is rendered once for everybody (shipments/public/cache.py); the
+    switcher's query is the reader's own, never the first reader's."""
+    assert switcher(client.get("/?map=given"))["it"] == "/it/?map=given"
+    assert switcher(client.get("/"))["it"] == "/it/"
+    assert switcher(client.get("/?map=given&ref=x"))["it"] == "/it/?map=given&ref=x"
+
+
+def test_a_shared_page_is_kept_once_per_language(client, shipment):
+    english = client.get("/countries/IT/").content.decode()
+    italian = client.get("/it/countries/IT/").content.decode()
+    assert '<html lang="en">' in english
+    assert '<html lang="it">' in italian
+
+
+def test_a_page_not_found_offers_each_languages_home(client):
+    response = client.get("/it/no-such-page/")
+    assert response.status_code == 404
+    assert switcher(response) == {"en": "/", "it": "/it/", "zh-hans": "/zh-hans/"}
+
+
+# The reader's browser chooses the language of a first visit to `/`, and only that.
+
+
+@pytest.mark.parametrize(
+    ("accept", "home"),
+    [("it-IT,it;q=0.9,en;q=0.5", "/it/"), ("zh-CN,zh;q=0.9", "/zh-hans/"), ("zh", "/zh-hans/")],
+)
+def test_a_first_visit_to_the_home_page_follows_the_browser(accept, home):
+    response = Client(headers={"accept-language": accept}).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == home
+    assert response.cookies[COOKIE].value == home.strip("/")
+    assert {"accept-language", "cookie"} <= {
+        name.strip().lower() for name in response["Vary"].split(",")
+    }
+
+
+@pytest.mark.parametrize("accept", ["en-GB,en;q=0.9", "de-DE,de;q=0.9", ""])
+def test_a_browser_in_english_or_another_language_stays_on_the_english_home_page(db, accept):
+    response = Client(headers={"accept-language": accept}).get("/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_after_the_first_visit_the_home_page_is_english(db):
+    browser = Client(headers={"accept-language": "it"})
+    assert browser.get("/").status_code == 302
+    response = browser.get("/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_browser_does_not_choose_the_language_of_other_pages(shipment):
+    response = Client(headers={"accept-language": "it"}).get("/shipments/REF-1/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+# Files for programs: locale-neutral, one address each.
+
+FILES = [
+    "/shipments.csv",
+    "/items.csv",
+    "/shipments.json",
+    "/datapackage.json",
+    "/openapi.json",
+    "/shipments.atom",
+]
+
+
+@pytest.mark.parametrize("address", FILES)
+def test_files_are_the_same_bytes_in_every_language(shipment, address):
+    english = b"".join(Client().get(address))
+    for language in ["it", "zh-hans"]:
+        browser = Client(headers={"accept-language": language})
+        browser.cookies[COOKIE] = language
+        response = browser.get(address)
+        assert response.status_code == 200
+        assert b"".join(response) == english
+
+
+@pytest.mark.parametrize("address", FILES)
+def test_files_have_no_language_prefix(client, shipment, address):
+    assert client.get(f"/it{address}").status_code == 404
+
+
+# The staff admin is in the staff member's language.
+
+
+@pytest.mark.parametrize(
+    ("accept", "sign_in"), [("it", "Accedi"), ("zh-hans", "登录"), ("en", "Log in")]
+)
+def test_the_admin_follows_the_browser(db, accept, sign_in):
+    response = Client(headers={"accept-language": accept}).get("/admin/login/")
+    assert response.status_code == 200
+    assert sign_in in response.content.decode()
