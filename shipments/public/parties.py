@@ -111,7 +111,7 @@ class PartyIndexForm(forms.Form):
 
 
 class IndexPaginator(Paginator):
-    # The index counts every row it pages (see _paging.html).
+    # The index counts every row it pages (see _paging.html and donors/_count.html).
     count_is_exact = True
 
 

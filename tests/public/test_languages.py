@@ -184,3 +184,27 @@ def test_the_admin_follows_the_browser(db, accept, sign_in):
     response = Client(headers={"accept-language": accept}).get("/admin/login/")
     assert response.status_code == 200
     assert sign_in in response.content.decode()
+
+
+# The pages whose text is translated read in the page's language.
+
+
+@pytest.mark.parametrize(
+    ("address", "title", "heading"),
+    [
+        ("/it/countries/", "Paesi · AidTracker", "Paesi"),
+        ("/zh-hans/countries/", "国家和地区 · AidTracker", "国家和地区"),
+        ("/it/no-such-page/", "Pagina non trovata · AidTracker", "Pagina non trovata"),
+        ("/zh-hans/no-such-page/", "找不到页面 · AidTracker", "找不到页面"),
+    ],
+)
+def test_translated_pages_read_in_their_language(client, shipment, address, title, heading):
+    content = client.get(address).content.decode()
+    assert f"<title>{title}</title>" in content
+    assert f"<h1>{heading}</h1>" in content
+
+
+def test_the_pages_links_in_a_translated_page_stay_in_its_language(client, shipment):
+    content = client.get("/it/no-such-page/").content.decode()
+    assert '<a href="/it/countries/IT/">/it/countries/IT/</a>' in content
+    assert '<a href="/it/">Vai alla panoramica</a>' in content
