@@ -208,3 +208,21 @@ def test_the_pages_links_in_a_translated_page_stay_in_its_language(client, shipm
     content = client.get("/it/no-such-page/").content.decode()
     assert '<a href="/it/countries/IT/">/it/countries/IT/</a>' in content
     assert '<a href="/it/">Vai alla panoramica</a>' in content
+
+
+def test_a_shipment_is_named_in_the_page_language(client, shipment):
+    shipment.destination_country = "IT"
+    shipment.save()
+    italian = client.get("/it/shipments/REF-1/").content.decode()
+    chinese = client.get("/zh-hans/shipments/REF-1/").content.decode()
+    assert ", destinazione Italia" in italian
+    assert " 援助意大利" in chinese
+
+
+def test_a_partys_shipments_table_reads_in_the_page_language(client, shipment):
+    donor = shipment.donors.get()
+    content = client.get(f"/zh-hans/donors/{donor.slug}/").content.decode()
+    assert '<th scope="col">编号</th>' in content
+    assert "1 批已发布的货运" in content
+    assert 'data-label="物资"' in content
+    assert 'title="从中国到' in content
