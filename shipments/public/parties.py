@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 
 from shipments.models import Shipment
@@ -55,28 +56,34 @@ def index(model):
     return cached(f"parties:{model._meta.model_name}", compute)
 
 
+INVALID_KIND = {
+    "donor": gettext_lazy("“%(value)s” is not a kind of donor: use one of %(kinds)s."),
+    "recipient": gettext_lazy("“%(value)s” is not a kind of recipient: use one of %(kinds)s."),
+}
+
+
 class PartyIndexForm(forms.Form):
     """The index's parameters: a name to search for, a country and a kind."""
 
     q = forms.CharField(
-        label="Name",
+        label=gettext_lazy("Name"),
         required=False,
         max_length=200,
-        help_text="Part of a name, e.g. foundation. Every word must appear.",
+        help_text=gettext_lazy("Part of a name, e.g. foundation. Every word must appear."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    country = forms.CharField(label="Country", required=False)
-    kind = forms.ChoiceField(label="Kind", required=False)
+    country = forms.CharField(label=gettext_lazy("Country"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
 
     def __init__(self, data, model, parties):
         super().__init__(data)
         # Any kind or country is valid (one with no party lists none); the choices offered
         # are those of the parties listed, and the one asked for.
-        self.fields["kind"].choices = [("", "Any kind"), *model.Kind.choices]
-        self.fields["kind"].error_messages["invalid_choice"] = (
-            f"“%(value)s” is not a kind of {model._meta.verbose_name}: use one of "
-            f"{', '.join(model.Kind.values)}."
-        )
+        self.fields["kind"].choices = [("", gettext("Any kind")), *model.Kind.choices]
+        # %(value)s stays for the form to fill in with the value given.
+        self.fields["kind"].error_messages["invalid_choice"] = INVALID_KIND[
+            model._meta.model_name
+        ] % {"value": "%(value)s", "kinds": ", ".join(model.Kind.values)}
         asked = {name: str(data.get(name, "")).strip() for name in ("kind", "country")}
         kinds = {party.kind for party in parties} | {asked["kind"]}
         self.kind_choices = [
@@ -92,7 +99,8 @@ class PartyIndexForm(forms.Form):
         code = self.cleaned_data["country"].strip().upper()
         if code and code not in countries:
             raise forms.ValidationError(
-                "Give a country as its two-letter ISO code, e.g. IT or EU.", code="invalid"
+                gettext("Give a country as its two-letter ISO code, e.g. IT or EU."),
+                code="invalid",
             )
         return code
 

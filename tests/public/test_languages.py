@@ -226,3 +226,19 @@ def test_a_partys_shipments_table_reads_in_the_page_language(client, shipment):
     assert "1 批已发布的货运" in content
     assert 'data-label="物资"' in content
     assert 'title="从中国到' in content
+
+
+@pytest.mark.parametrize(
+    ("address", "heading", "count"),
+    [("/it/donors/", "Donatori", "1 donatore"), ("/zh-hans/recipients/", "受援方", "1 个受援方")],
+)
+def test_the_party_indexes_read_in_the_page_language(client, shipment, address, heading, count):
+    content = client.get(address).content.decode()
+    assert f"<h1>{heading}</h1>" in content
+    assert count in content
+
+
+def test_a_party_index_error_reads_in_the_page_language(client, shipment):
+    response = client.get("/it/donors/?country=Italy")
+    assert response.status_code == 400
+    assert "Indica il paese con il suo codice ISO di due lettere" in response.content.decode()

@@ -30,7 +30,6 @@ NOT_YET_MARKED = {
     "public/charts/chart.html",
     "public/charts/map.html",
     "public/charts/quantities.html",
-    "public/donors/party_index.html",
     "public/home.html",
     "public/shipments/_amounts.html",
     "public/shipments/_as_of.html",
