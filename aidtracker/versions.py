@@ -9,7 +9,9 @@ condition on each row, history_date <= T < valid_until, rather than a search
 for a later version of every row.
 """
 
-from django.db import migrations, models
+import contextlib
+
+from django.db import connection, migrations, models
 from simple_history.models import HistoricalRecords
 
 
@@ -43,9 +45,14 @@ def versioned_history(**options):
 # objects concerned are given theirs again: on PostgreSQL once per statement, from the rows
 # it changed, so that a bulk load pays one pass; on SQLite, which has no statement
 # triggers, once per row.
+# Set (for a transaction) while a bulk load defers the periods to its end.
+DEFERRED = "aidtracker.validity_deferred"
 VALIDITY_POSTGRESQL = """
 CREATE FUNCTION {table}_validity() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{deferred}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     UPDATE {table} SET valid_until = ordered.later
     FROM (
         SELECT history_id,
@@ -80,7 +87,7 @@ VALIDITY_TRIGGERS = ("validity_insert", "validity_delete")
 def validity_triggers(table, vendor):
     """The statements that create the triggers keeping `table`'s valid_until."""
     if vendor == "postgresql":
-        return [VALIDITY_POSTGRESQL.format(table=table)]
+        return [VALIDITY_POSTGRESQL.format(table=table, deferred=DEFERRED)]
     return [
         VALIDITY_SQLITE.format(table=table, event=event, row=row)
         for event, row in (("insert", "NEW"), ("delete", "OLD"))
@@ -101,13 +108,34 @@ def fill_validity(table):
         " (PARTITION BY id ORDER BY history_date, history_id) AS later"
         f" FROM {table}) AS ordered"
         f" WHERE {table}.history_id = ordered.history_id AND ordered.later IS NOT NULL"
+        f" AND ({table}.valid_until IS NULL OR {table}.valid_until <> ordered.later)"
     )
+
+
+@contextlib.contextmanager
+def validity_deferred(tables):
+    """Within this block (in a transaction), versions written to any history get their
+    periods only at its end, in one pass over each of `tables`, rather than after each
+    statement: for bulk loads on PostgreSQL, where a statement writing a million versions
+    would otherwise be followed by a pass over the history of each object it names.
+    SQLite's triggers, row by row, are left as they are."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Deferring the versions' periods needs a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {DEFERRED} = 'on'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {DEFERRED} = 'off'")
+        for table in tables:
+            cursor.execute(fill_validity(table))
 
 
 class KeepValidity(migrations.operations.base.Operation):
     """Give every version in `model_name`'s history its valid_until, and have the database
-    keep it from then on: triggers on both databases, dropped again
-    when migrating back."""
+    keep it from then on: triggers on both databases, dropped again when migrating back."""
 
     reduces_to_sql = True
     reversible = True

@@ -9,7 +9,7 @@ import math
 import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
@@ -21,6 +21,17 @@ from shipments.models import SENT_STATUSES, Verification
 from shipments.search import codes, search_text
 from shipments.synthetic import REFERENCE_PREFIX, SLUG_PREFIX
 from shipments.synthetic import vocabulary as words
+
+# When a synthetic shipment was recorded, its history says (shipments.synthetic.loader):
+# two days after it was first reported, at a second of the day drawn from its id.
+FIRST_REPORTED_WITHOUT_DATES = date(2020, 3, 1)
+
+
+def recorded_at(shipment_id, announced, shipped, arrived):
+    reported = announced or shipped or arrived or FIRST_REPORTED_WITHOUT_DATES
+    moment = datetime.combine(reported, time(), UTC)
+    return moment + timedelta(days=2, seconds=shipment_id % 86400)
+
 
 # The columns of each generated row, by attribute name, in row order.
 SHIPMENT_ROW_COLUMNS = (
@@ -433,8 +444,9 @@ class _ShipmentDraw:
             batch,
         )
         row.append(Verification.strongest(levels))
-        # Published when written, and not changed since (shipments.changes).
-        row.append(self.now if published else None)
+        # Its last public change is its latest version, when it was recorded
+        # (shipments.changes); none until published.
+        row.append(recorded_at(shipment_id, announced, shipped, arrived) if published else None)
         batch.shipments.append(tuple(row))
         if status in SENT_STATUSES:
             self._rejection(

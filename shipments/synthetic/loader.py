@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from aidtracker.versions import validity_deferred
 from donors.models import Donor, Recipient
 from shipments.history import copy_donor_links, copy_into_history
 from shipments.models import (
@@ -176,8 +177,10 @@ def load_synthetic_data(
             counts[name] += len(rows)
         if progress:
             progress(counts["shipments"], shipments)
-    counts["history rows"] = write_history(first_ids)
     histories = [model.history.model for model in tables if model is not DonorLink]
+    # Each version's period of validity is given once, after all are written.
+    with validity_deferred([history._meta.db_table for history in histories]):
+        counts["history rows"] = write_history(first_ids)
     writer.finish([*tables, *histories, apps.get_model("shipments", "HistoricalShipment_donors")])
     return counts
 
@@ -199,7 +202,8 @@ def _delete_history():
 
 # When each synthetic shipment was recorded: two days after it was first reported (its
 # announcement, else its shipping or arrival), at a time of day drawn from its id, so that
-# the data as of a day in 2020 or 2021 holds what had been reported by then.
+# the data as of a day in 2020 or 2021 holds what had been reported by then. The same
+# moment as generator.recorded_at, which gives the shipments their last_changed.
 RECORDED = {
     "postgresql": "(COALESCE(l.announced_on, l.shipped_on, l.arrived_on, DATE '2020-03-01')"
     " + 2 + make_interval(secs => l.id %% 86400)) AT TIME ZONE 'UTC'",
@@ -247,14 +251,6 @@ def write_history(first_ids):
         params=[first_ids.shipment],
         overrides={"last_changed": changed(recorded)},
     )
-    table = connection.ops.quote_name(Shipment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_changed = (SELECT max(h.history_date)"
-            f" FROM {connection.ops.quote_name(history._meta.db_table)} h WHERE h.id = {table}.id)"
-            " WHERE id >= %s AND is_published",
-            [first_ids.shipment],
-        )
     for model, first in (
         (ShipmentItem, first_ids.item),
         (Source, first_ids.source),
