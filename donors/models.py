@@ -3,6 +3,7 @@
 from django.db import models
 from django.dispatch import Signal
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from aidtracker.versions import versioned_history
@@ -63,14 +64,14 @@ class Party(models.Model):
 
 class Donor(Party):
     class Kind(models.TextChoices):
-        NATIONAL_GOVERNMENT = "national-government", "National government"
-        REGIONAL_GOVERNMENT = "regional-government", "Regional government"
-        COMPANY = "company", "Company"
-        FOUNDATION = "foundation", "Foundation"
-        NGO = "ngo", "NGO or charity"
-        MULTILATERAL = "multilateral", "Multilateral body"
-        INDIVIDUAL = "individual", "Individual"
-        OTHER = "other", "Other"
+        NATIONAL_GOVERNMENT = "national-government", _("National government")
+        REGIONAL_GOVERNMENT = "regional-government", _("Regional government")
+        COMPANY = "company", _("Company")
+        FOUNDATION = "foundation", _("Foundation")
+        NGO = "ngo", _("NGO or charity")
+        MULTILATERAL = "multilateral", _("Multilateral body")
+        INDIVIDUAL = "individual", _("Individual")
+        OTHER = "other", _("Other")
 
     kind = models.CharField(
         max_length=32,
@@ -89,12 +90,12 @@ class Donor(Party):
 
 class Recipient(Party):
     class Kind(models.TextChoices):
-        NATIONAL_GOVERNMENT = "national-government", "National government"
-        REGIONAL_GOVERNMENT = "regional-government", "Regional or local government"
-        HOSPITAL = "hospital", "Hospital"
-        RED_CROSS = "red-cross", "Red Cross or Red Crescent"
-        NGO = "ngo", "NGO"
-        OTHER = "other", "Other"
+        NATIONAL_GOVERNMENT = "national-government", _("National government")
+        REGIONAL_GOVERNMENT = "regional-government", _("Regional or local government")
+        HOSPITAL = "hospital", _("Hospital")
+        RED_CROSS = "red-cross", _("Red Cross or Red Crescent")
+        NGO = "ngo", _("NGO")
+        OTHER = "other", _("Other")
 
     kind = models.CharField(
         max_length=32,

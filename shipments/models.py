@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, Concat, Trunc
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -73,10 +74,10 @@ class Verification(models.TextChoices):
     as the strongest of its sources (`strongest`).
     """
 
-    DONOR_REPORTED = "donor_reported", "Reported by the donor"
-    MEDIA_REPORTED = "media_reported", "Reported by the media"
-    RECIPIENT_CONFIRMED = "recipient_confirmed", "Confirmed by the recipient"
-    INDEPENDENTLY_VERIFIED = "independently_verified", "Independently verified"
+    DONOR_REPORTED = "donor_reported", _("Reported by the donor")
+    MEDIA_REPORTED = "media_reported", _("Reported by the media")
+    RECIPIENT_CONFIRMED = "recipient_confirmed", _("Confirmed by the recipient")
+    INDEPENDENTLY_VERIFIED = "independently_verified", _("Independently verified")
 
     @classmethod
     def strongest(cls, levels):
@@ -87,10 +88,10 @@ class Verification(models.TextChoices):
 
 # Each level in a word or two, for the badge that pages show beside a shipment.
 VERIFICATION_BADGES = {
-    Verification.DONOR_REPORTED: "Donor-reported",
-    Verification.MEDIA_REPORTED: "Media-reported",
-    Verification.RECIPIENT_CONFIRMED: "Recipient-confirmed",
-    Verification.INDEPENDENTLY_VERIFIED: "Independently verified",
+    Verification.DONOR_REPORTED: _("Donor-reported"),
+    Verification.MEDIA_REPORTED: _("Media-reported"),
+    Verification.RECIPIENT_CONFIRMED: _("Recipient-confirmed"),
+    Verification.INDEPENDENTLY_VERIFIED: _("Independently verified"),
 }
 
 # What each level rests on, in the words the admin, the shipment's page and
@@ -794,23 +795,23 @@ reference_validator = RegexValidator(
 
 class Shipment(models.Model):
     class Status(models.TextChoices):
-        PLEDGED = "pledged", "Pledged"
-        DISPATCHED = "dispatched", "Dispatched"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        PLEDGED = "pledged", _("Pledged")
+        DISPATCHED = "dispatched", _("Dispatched")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Terms(models.TextChoices):
-        DONATION = "donation", "Donation"
-        SALE = "sale", "Sale"
-        LOAN = "loan", "Loan"
-        UNCLEAR = "unclear", "Unclear"
+        DONATION = "donation", _("Donation")
+        SALE = "sale", _("Sale")
+        LOAN = "loan", _("Loan")
+        UNCLEAR = "unclear", _("Unclear")
 
     class TransportMode(models.TextChoices):
-        AIR = "air", "Air"
-        SEA = "sea", "Sea"
-        RAIL = "rail", "Rail"
-        ROAD = "road", "Road"
-        MULTIMODAL = "multimodal", "Several modes"
+        AIR = "air", _("Air")
+        SEA = "sea", _("Sea")
+        RAIL = "rail", _("Rail")
+        ROAD = "road", _("Road")
+        MULTIMODAL = "multimodal", _("Several modes")
 
     reference = models.CharField(
         max_length=40,

@@ -171,10 +171,21 @@ def verification_badge(level):
     alone), linked to its definition on /about/data/; nothing for no level."""
     if not level:
         return ""
+    return _badge(translation.get_language(), level)
+
+
+@functools.lru_cache(maxsize=64)
+def _badge(language, level):
+    # A table shows a badge on every row: each language's four are drawn once.
     return Markup(
         '<a class="verification verification-{level}" href="{about}#verification-{level}">'
-        '<span class="visually-hidden">Verification: </span>{name}</a>'
-    ).format(level=level, about=url("about-data"), name=VERIFICATION_BADGES[level])
+        '<span class="visually-hidden">{verification} </span>{name}</a>'
+    ).format(
+        level=level,
+        about=url("about-data"),
+        verification=translation.gettext("Verification:"),
+        name=VERIFICATION_BADGES[level],
+    )
 
 
 # The filter form draws its lists of choices in templates (public/shipments/_fields.html).

@@ -242,3 +242,20 @@ def test_a_party_index_error_reads_in_the_page_language(client, shipment):
     response = client.get("/it/donors/?country=Italy")
     assert response.status_code == 400
     assert "Indica il paese con il suo codice ISO di due lettere" in response.content.decode()
+
+
+def test_labels_read_in_the_page_language(client, shipment):
+    """Statuses, verification badges and kinds of party come in the page's language; the
+    files keep their codes (test_files_are_the_same_bytes_in_every_language)."""
+    shipment.status = "delivered"
+    shipment.verification = "media_reported"
+    shipment.save()
+    donor = shipment.donors.get()
+    italian = client.get(f"/it/donors/{donor.slug}/").content.decode()
+    chinese = client.get(f"/zh-hans/donors/{donor.slug}/").content.decode()
+    assert 'status-delivered">Consegnata</span>' in italian
+    assert '<span class="visually-hidden">Verifica: </span>Riportata dai media' in italian
+    assert 'status-delivered">已交付</span>' in chinese
+    english = client.get(f"/donors/{donor.slug}/").content.decode()
+    assert 'status-delivered">Delivered</span>' in english
+    assert '<span class="visually-hidden">Verification: </span>Media-reported' in english
