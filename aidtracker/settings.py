@@ -185,7 +185,8 @@ LANGUAGES = [("en", "English"), ("it", "Italiano"), ("zh-hans", "简体中文")]
 # The project's catalogues (README, "Adding a language"); Django's and
 # django-countries' own come with them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# English pages write dates and numbers as in Britain (aidtracker/formats/en).
+# English pages write dates and numbers as in Britain, Chinese ones group thousands
+# with commas (aidtracker/formats).
 FORMAT_MODULE_PATH = ["aidtracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -20,6 +20,7 @@ from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.formats import get_format
 from django_countries import countries
 from jinja2 import Environment
 from markupsafe import Markup
@@ -157,13 +158,27 @@ def country_link(country):
 
 def figure(value, places):
     """A number as the tables print it: thousands grouped, and `places` decimals unless it
-    is whole (as Django's floatformat with "-<places>g", in a fraction of the time); None
-    stays None (unknown)."""
+    is whole (as Django's floatformat with "-<places>g", in a fraction of the time), with
+    the separators of the page's language; None stays None (unknown)."""
     if value is None:
         return None
     if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+    separators = _separators(translation.get_language())
+    return text.translate(separators) if separators else text
+
+
+@functools.lru_cache(maxsize=16)
+def _separators(language):
+    """What turns Python's "1,234.5" into the language's way (Italian "1.234,5"), as a
+    str.translate table; None where it is Python's own."""
+    thousands = get_format("THOUSAND_SEPARATOR", lang=language)
+    decimal = get_format("DECIMAL_SEPARATOR", lang=language)
+    if (thousands, decimal) == (",", "."):
+        return None
+    return str.maketrans({",": thousands, ".": decimal})
 
 
 def verification_badge(level):

@@ -2,10 +2,15 @@
 address, English at the unprefixed ones; the files for programs have one address each and
 the same bytes whatever the reader's language."""
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.test import Client
+from django.utils import translation
 
+from shipments.public.jinja2 import figure
 from tests.factories import ShipmentFactory, ShipmentItemFactory, SourceFactory
 from tests.pages import nav_links
 
@@ -259,3 +264,19 @@ def test_labels_read_in_the_page_language(client, shipment):
     english = client.get(f"/donors/{donor.slug}/").content.decode()
     assert 'status-delivered">Delivered</span>' in english
     assert '<span class="visually-hidden">Verification: </span>Media-reported' in english
+
+
+@pytest.mark.parametrize(
+    ("language", "whole", "fraction"),
+    [
+        ("en", "1,234,567", "1,234.5"),
+        ("it", "1.234.567", "1.234,5"),
+        ("zh-hans", "1,234,567", "1,234.5"),
+    ],
+)
+def test_figures_are_written_the_languages_way(language, whole, fraction):
+    """The tables' figures and the counts (intcomma) group thousands alike."""
+    with translation.override(language):
+        assert figure(Decimal("1234567"), 1) == whole
+        assert figure(Decimal("1234.5"), 1) == fraction
+        assert intcomma(1234567) == whole
