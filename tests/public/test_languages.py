@@ -280,3 +280,12 @@ def test_figures_are_written_the_languages_way(language, whole, fraction):
         assert figure(Decimal("1234567"), 1) == whole
         assert figure(Decimal("1234.5"), 1) == fraction
         assert intcomma(1234567) == whole
+
+
+def test_a_country_page_reads_in_the_page_language(client, shipment):
+    italian = client.get("/it/countries/IT/").content.decode()
+    chinese = client.get("/zh-hans/countries/IT/").content.decode()
+    assert "Italia: aiuti ricevuti</h2>" in italian
+    assert "Spedizioni ricevute, per paese donatore" in italian
+    assert "意大利收到的物资</h2>" in chinese
+    assert "收到 1 批已发布的货运,捐出 0 批。" in chinese

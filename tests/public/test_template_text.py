@@ -37,8 +37,6 @@ NOT_YET_MARKED = {
     "public/shipments/_facets.html",
     "public/shipments/_fields.html",
     "public/shipments/_selection_summary.html",
-    "public/shipments/_totals.html",
-    "public/shipments/country_detail.html",
     "public/shipments/shipment_detail.html",
     "public/shipments/shipment_list.html",
 }
