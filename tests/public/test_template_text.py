@@ -18,7 +18,10 @@ from django.template import engines
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 GETTEXT = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 # Names, not words to translate.
-NAMES = {"AidTracker", "OpenAPI", "CSV", "JSON", "API", "CC", "BY", "AGPL"}
+NAMES = {
+    *("AidTracker", "OpenAPI", "CSV", "JSON", "API", "CC", "BY", "AGPL"),
+    *("BibTeX", "CSL-JSON", "Zotero", "Pandoc"),
+}
 # Templates whose text is not marked yet (issue 19): none may join, and each leaves the
 # list as soon as it is marked.
 NOT_YET_MARKED = {
@@ -26,14 +29,11 @@ NOT_YET_MARKED = {
     "public/_data_dictionary.html",
     "public/about_data.html",
     "public/api.html",
-    "public/charts/_numbers.html",
     "public/charts/chart.html",
     "public/charts/map.html",
     "public/charts/quantities.html",
     "public/home.html",
     "public/shipments/_amounts.html",
-    "public/shipments/_as_of.html",
-    "public/shipments/_cite.html",
     "public/shipments/_facets.html",
     "public/shipments/_fields.html",
     "public/shipments/_selection_summary.html",
