@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from aidtracker import views
 
-admin.site.site_header = "AidTracker staff"
-admin.site.site_title = "AidTracker staff"
-admin.site.index_title = "Shipments, parties and sources"
+admin.site.site_header = gettext_lazy("AidTracker staff")
+admin.site.site_title = gettext_lazy("AidTracker staff")
+admin.site.index_title = gettext_lazy("Shipments, parties and sources")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

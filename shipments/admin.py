@@ -24,7 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -494,15 +494,21 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Mark selected shipments as dispatched", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark selected shipments as dispatched"), permissions=["change"]
+    )
     def mark_dispatched(self, request, queryset):
         self._mark(request, queryset, Shipment.Status.DISPATCHED)
 
-    @admin.action(description="Mark selected shipments as delivered", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark selected shipments as delivered"), permissions=["change"]
+    )
     def mark_delivered(self, request, queryset):
         self._mark(request, queryset, Shipment.Status.DELIVERED)
 
-    @admin.action(description="Mark selected shipments as cancelled", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark selected shipments as cancelled"), permissions=["change"]
+    )
     def mark_cancelled(self, request, queryset):
         self._mark(request, queryset, Shipment.Status.CANCELLED)
 
@@ -537,11 +543,11 @@ class ShipmentAdmin(ImportMixin, StaffAdmin):
         message %= {"count": changed}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Publish selected shipments", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Publish selected shipments"), permissions=["publish"])
     def publish(self, request, queryset):
         self._publish(request, queryset, True)
 
-    @admin.action(description="Unpublish selected shipments", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Unpublish selected shipments"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._publish(request, queryset, False)
 
@@ -1058,10 +1064,12 @@ class PendingChangeAdmin(admin.ModelAdmin):
             )
             self.message_user(request, f"{label.capitalize()}: {', '.join(names)}.", level)
 
-    @admin.action(description="Approve and apply the selected changes", permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Approve and apply the selected changes"), permissions=["publish"]
+    )
     def approve(self, request, queryset):
         self._decide(request, queryset, approve=True)
 
-    @admin.action(description="Reject the selected changes", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Reject the selected changes"), permissions=["publish"])
     def reject(self, request, queryset):
         self._decide(request, queryset, approve=False)

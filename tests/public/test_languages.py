@@ -289,3 +289,10 @@ def test_a_country_page_reads_in_the_page_language(client, shipment):
     assert "Spedizioni ricevute, per paese donatore" in italian
     assert "意大利收到的物资</h2>" in chinese
     assert "收到 1 批已发布的货运,捐出 0 批。" in chinese
+
+
+def test_the_admin_names_itself_in_the_staff_members_language(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "it"
+    content = admin_client.get("/admin/").content.decode()
+    assert "AidTracker: area staff" in content
+    assert "Spedizioni, parti e fonti" in content
