@@ -120,6 +120,11 @@ def prepare_data(shipments, items_per_shipment):
             "shipments_shipment_donors",
             "donors_donor",
             "donors_recipient",
+            # Read by the pages as of a past moment.
+            "shipments_historicalshipment",
+            "shipments_historicalshipmentitem",
+            "shipments_historicalshipment_donors",
+            "shipments_historicalsource",
         ]:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
 
