@@ -4,6 +4,8 @@ and the shipment pages, rebuilt from the change history."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shipments import as_of
@@ -351,3 +353,21 @@ def test_a_shipment_page_as_of_a_moment_lists_only_the_changes_made_by_then(clie
     past = answer.content.decode()
     assert "Published" in past
     assert "45,000" not in past
+
+
+def test_a_text_search_of_the_past_finds_and_leaves_the_planner_as_it_was(client):
+    """On PostgreSQL a text search of the past is planned without index walks
+    (as_of.TEXT_SEARCH); the statement is recognised, and the setting does not outlive it."""
+    published("2020-CN-IT-001")
+    published("2020-CN-IT-002").items.update(description="Ventilators")
+    when = moment()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/shipments/", {"as_of": when, "q": "n95"})
+    assert page.status_code == 200
+    assert "2020-CN-IT-001" in page.content.decode()
+    assert "2020-CN-IT-002" not in page.content.decode()
+    assert any(as_of.TEXT_SEARCH.search(query["sql"]) for query in captured.captured_queries)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW enable_indexscan")
+            assert cursor.fetchone() == ("on",)
