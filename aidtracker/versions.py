@@ -45,6 +45,9 @@ def versioned_history(**options):
 # objects concerned are given theirs again: on PostgreSQL once per statement, from the rows
 # it changed, so that a bulk load pays one pass; on SQLite, which has no statement
 # triggers, once per row.
+# Objects are locked in this many groups (by id), so that a statement writing versions of a
+# million objects takes at most this many locks.
+LOCK_BUCKETS = 1024
 # Set (for a transaction) while a bulk load defers the periods to its end.
 DEFERRED = "aidtracker.validity_deferred"
 VALIDITY_POSTGRESQL = """
@@ -53,6 +56,12 @@ BEGIN
     IF current_setting('{deferred}', true) = 'on' THEN
         RETURN NULL;
     END IF;
+    -- Writers of the same objects take turns, until each commits, and the UPDATE below
+    -- (a statement of its own, with a snapshot of its own) reads the versions the
+    -- others committed: two transactions adding a version of one object at once would
+    -- otherwise each close the previous version at their own, and leave one open.
+    PERFORM pg_advisory_xact_lock(TG_RELID::int, bucket::int)
+    FROM (SELECT DISTINCT mod(id, {buckets}) AS bucket FROM changed ORDER BY bucket) AS buckets;
     UPDATE {table} SET valid_until = ordered.later
     FROM (
         SELECT history_id,
@@ -87,7 +96,7 @@ VALIDITY_TRIGGERS = ("validity_insert", "validity_delete")
 def validity_triggers(table, vendor):
     """The statements that create the triggers keeping `table`'s valid_until."""
     if vendor == "postgresql":
-        return [VALIDITY_POSTGRESQL.format(table=table, deferred=DEFERRED)]
+        return [VALIDITY_POSTGRESQL.format(table=table, deferred=DEFERRED, buckets=LOCK_BUCKETS)]
     return [
         VALIDITY_SQLITE.format(table=table, event=event, row=row)
         for event, row in (("insert", "NEW"), ("delete", "OLD"))
@@ -107,8 +116,10 @@ def fill_validity(table):
         " SELECT history_id, lead(history_date) OVER"
         " (PARTITION BY id ORDER BY history_date, history_id) AS later"
         f" FROM {table}) AS ordered"
-        f" WHERE {table}.history_id = ordered.history_id AND ordered.later IS NOT NULL"
-        f" AND ({table}.valid_until IS NULL OR {table}.valid_until <> ordered.later)"
+        f" WHERE {table}.history_id = ordered.history_id"
+        # Differs, empty values included, in words both databases read.
+        f" AND (({table}.valid_until IS NULL) <> (ordered.later IS NULL)"
+        f" OR {table}.valid_until <> ordered.later)"
     )
 
 

@@ -29,7 +29,7 @@ import re
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import DatabaseError, connections, router
+from django.db import connections, router
 from django.db.models import Min
 from django.utils import timezone
 
@@ -273,12 +273,14 @@ def reading_as_of(moment):
         if vendor != "postgresql" or not TEXT_SEARCH.search(sql):
             return execute(sql, params, many, context)
         # On a cursor of its own: the statement's own keeps its results.
-        with context["connection"].connection.cursor() as planner:
+        database = context["connection"]
+        with database.connection.cursor() as planner:
             planner.execute(WITHOUT_INDEX_WALKS)
             try:
                 return execute(sql, params, many, context)
             finally:
-                with contextlib.suppress(DatabaseError):
+                # The driver's own errors: this cursor is not Django's.
+                with contextlib.suppress(database.Database.Error):
                     # Fails only in a failed transaction, whose rollback undoes the setting.
                     planner.execute(WITH_INDEX_WALKS)
 

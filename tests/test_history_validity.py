@@ -2,7 +2,9 @@
 it so: however versions are written (saves, bulk writes, SQL, out of order) or removed."""
 
 import datetime
+import threading
 
+import psycopg2
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -154,6 +156,11 @@ def test_filling_gives_every_version_its_period():
         cursor.execute(fill_validity(history._meta.db_table))
     assert_periods_kept(history)
     assert sum(1 for until in periods(history).values() if until is None) == 2  # one each
+    # A wrong period (a version since removed, say) is set right, an open one reopened.
+    history.objects.update(valid_until=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(fill_validity(history._meta.db_table))
+    assert_periods_kept(history)
 
 
 def test_the_past_reads_the_periods():
@@ -198,3 +205,64 @@ def test_a_bulk_load_gives_every_version_its_period():
     shipment.save()
     before.refresh_from_db()
     assert before.valid_until == latest_version(shipment).history_date
+
+
+def another_version(database, history, version_id, moment):
+    """Record, on the raw connection `database`, a copy of version `version_id` dated
+    `moment`, as a second writer would."""
+    table = history._meta.db_table
+    columns = [
+        field.column
+        for field in history._meta.concrete_fields
+        if field.column not in ("history_id", "history_date", "valid_until")
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}, history_date)"
+            f" SELECT {', '.join(columns)}, %s FROM {table} WHERE history_id = %s",
+            [moment, version_id],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_two_writers_adding_versions_at_once_leave_one_open():
+    """Two transactions each add a version of one shipment; the second waits for the first
+    to commit and then reads its version, so every period is right."""
+    shipment = ShipmentFactory()
+    history = Shipment.history.model
+    first = latest_version(shipment)
+    settings = connection.settings_dict
+
+    def connect():
+        return psycopg2.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"],
+        )
+
+    one, two = connect(), connect()
+    try:
+        later = first.history_date + datetime.timedelta(seconds=10)
+        latest = first.history_date + datetime.timedelta(seconds=20)
+        another_version(one, history, first.history_id, later)  # not committed yet
+        second = threading.Thread(
+            target=lambda: (another_version(two, history, first.history_id, latest), two.commit())
+        )
+        second.start()
+        second.join(timeout=1)
+        assert second.is_alive()  # waiting for the first writer
+        one.commit()
+        second.join(timeout=10)
+        assert not second.is_alive()
+    finally:
+        one.close()
+        two.close()
+    ends = list(
+        history.objects.filter(id=shipment.pk)
+        .order_by("history_date", "history_id")
+        .values_list("valid_until", flat=True)
+    )
+    assert ends[-3:] == [later, latest, None]
+    assert_periods_kept(history)
